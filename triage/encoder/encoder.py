@@ -77,6 +77,7 @@ class Encoder:
         from transformers import AutoModel, AutoTokenizer
 
         transformers.logging.set_verbosity_error()
+        transformers.logging.disable_progress_bar()
         if settings.threads():
             torch.set_num_threads(settings.threads())
         self.tokenizer = AutoTokenizer.from_pretrained(str(self.model_dir))
@@ -89,14 +90,15 @@ class Encoder:
 
     # -- tokenisation -----------------------------------------------------------------------------
 
-    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+    def token_ids(self, texts: Sequence[str], prefix: str | None = None) -> list[list[int]]:
         """Content token ids of ``prefix + text`` (no special tokens, never truncated)."""
-        encoded = self.tokenizer([self.prefix + t for t in texts], add_special_tokens=False)
+        prefix = self.prefix if prefix is None else prefix
+        encoded = self.tokenizer([prefix + t for t in texts], add_special_tokens=False)
         return encoded["input_ids"]
 
-    def _windows(self, texts: Sequence[str]) -> list[_Window]:
+    def _windows(self, texts: Sequence[str], prefix: str | None) -> list[_Window]:
         windows = []
-        for index, content in enumerate(self.token_ids(texts)):
+        for index, content in enumerate(self.token_ids(texts, prefix)):
             if not content:
                 windows.append(_Window(index, [self._bos, self._eos], 1))
                 continue
@@ -119,10 +121,10 @@ class Encoder:
 
     # -- encoding ---------------------------------------------------------------------------------
 
-    def encode(self, texts: Sequence[str], batch_callback=None) -> np.ndarray:
-        """L2-normalised embeddings, shape ``(len(texts), dimension)``, float32.
+    def encode(self, texts: Sequence[str], prefix: str | None = None) -> np.ndarray:
+        """L2-normalised embeddings of ``prefix + text``, shape ``(len(texts), dimension)``, float32.
 
-        ``batch_callback(n_windows)`` is called after each forward batch (for progress bars).
+        ``prefix`` defaults to the encoder's own (``"query: "``).
         """
         import torch
 
@@ -132,7 +134,7 @@ class Encoder:
         sums = np.zeros((len(texts), self.dimension), dtype=np.float64)
         weights = np.zeros(len(texts), dtype=np.float64)
         with torch.inference_mode():
-            for batch in self._batches(self._windows(texts)):
+            for batch in self._batches(self._windows(texts, prefix)):
                 width = max(len(w.ids) for w in batch)
                 ids = torch.full((len(batch), width), self._pad, dtype=torch.long)
                 mask = torch.zeros((len(batch), width), dtype=torch.long)
@@ -145,8 +147,6 @@ class Encoder:
                 for window, mean in zip(batch, means):
                     sums[window.text_index] += window.weight * mean
                     weights[window.text_index] += window.weight
-                if batch_callback:
-                    batch_callback(len(batch))
         vectors = sums / weights[:, None]
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         return vectors.astype(np.float32)
