@@ -116,3 +116,20 @@ def test_console_script_end_to_end(tmp_path):
     assert "Traceback" not in result.stderr
     usage = subprocess.run([sys.executable, "-m", "triage.cli", "label"], capture_output=True, text=True)
     assert usage.returncode == 2 and "usage:" in usage.stderr
+
+
+def test_long_inputs_show_a_progress_bar_on_stderr(tmp_path, monkeypatch, capsys):
+    class CountingPipeline:
+        def label(self, texts):
+            return [{"language": "en", "n": len(texts)} for _ in texts]
+
+    monkeypatch.setattr(cli, "_load_pipeline", lambda: CountingPipeline())
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "text": f"message {i}"}) + "\n" for i in range(cli.PROGRESS_MIN + 50)))
+    assert cli.main(["label", str(path)]) == 0
+    out, err = capsys.readouterr()
+    ids = [json.loads(line)["id"] for line in out.splitlines()]
+    assert ids == list(range(cli.PROGRESS_MIN + 50))
+    assert "msg" in err and "100%" in err
+    assert cli.main(["label", "-q", str(path)]) == 0
+    assert capsys.readouterr().err == ""

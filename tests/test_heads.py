@@ -38,7 +38,7 @@ def test_two_class_head_stores_both_rows(tmp_path):
     head = Head("spam", char_ngrams=True, n_features=2**10, epochs=5)
     texts = [f"text number {i} {'win money' if label == 'spam' else 'my order'}" for i, label in enumerate(y2)]
     head.fit(X[:200], y2[:200], X[200:], y2[200:], texts=texts[:200], texts_cal=texts[200:])
-    assert head.network_.wide.weight.shape == (2, 2**10)
+    assert head.network_.members[0].wide.weight.shape == (2, 2**10)
     head.save(tmp_path / "spam")
     loaded = Head.load(tmp_path / "spam")
     np.testing.assert_allclose(loaded.predict_proba(X, texts), head.predict_proba(X, texts), rtol=1e-6)

@@ -37,3 +37,16 @@ def test_handles_and_links_do_not_decide_the_language(identifier):
 def test_batch_equals_single(identifier):
     texts = ["Hola, necesito ayuda", "😀", "Danke schön für die schnelle Hilfe"]
     assert identifier.predict(texts) == [identifier.predict(t) for t in texts]
+
+
+def test_embedding_head_settles_informal_indonesian(pipeline):
+    """fastText alone leaves code-switched Indonesian undetermined; the head on the embedding knows it."""
+    texts = [
+        "Halo, roaming aku not working di Singapore. Udah aktifin paket tapi still no signal, please help asap",
+        "kak pesanan aku kok blm sampe2 ya, udah seminggu nih",
+    ]
+    assert pipeline.stages["language"].predict(texts, pipeline.embed(texts)) == ["id", "id"]
+
+
+def test_han_only_text_is_chinese_not_japanese(identifier):
+    assert identifier.predict("請問這款手機有現貨嗎？什麼時候到貨") == "zh"

@@ -155,4 +155,30 @@ def spam_data(folder: DataFolder) -> TaskData:
     return data
 
 
-TASKS = {"sentiment": sentiment_data, "intent": intent_data, "spam": spam_data}
+def language_data(folder: DataFolder) -> TaskData:
+    """Which language a message is in, for the embedding-side language head.
+
+    fastText decides when it is sure; this head settles what it is unsure about (informal Indonesian,
+    code-switched messages) among the languages the corpora cover.
+    """
+    own_train, own_dev = own_messages()
+    data = TaskData("language", ())
+    for lang in XLMT_LANGUAGES:
+        rows = _sample(folder.rows(f"sentiment/xlmt-{lang}-train.jsonl"), 400, seed=4)
+        data.train += [Example(r["text"], lang, lang, "xlmt") for r in rows]
+        data.dev[f"xlmt-{lang}"] = [
+            Example(r["text"], lang, lang, "xlmt") for r in _sample(folder.rows(f"sentiment/xlmt-{lang}-dev.jsonl"), 100, seed=5)
+        ]
+    data.train += [Example(r["text"], "id", "id", "smsa") for r in _sample(folder.rows("sentiment/smsa-id-train.jsonl"), 400, seed=4)]
+    data.train += [Example(r["text"], "ko", "ko", "nsmc") for r in _sample(folder.rows("sentiment/nsmc-ko-train.jsonl"), 400, seed=4)]
+    for lang in ("ja", "zh", "nl", "pl", "ru"):
+        rows = _sample(folder.rows(f"similarity/stsb-{lang}-train.jsonl"), 400, seed=4)
+        data.train += [Example(r["text1"], lang, lang, "stsb") for r in rows]
+    data.train += [Example(r["text"], r["lang"], r["lang"], "own", OWN_WEIGHT) for r in own_train]
+    data.dev["own"] = [Example(r["text"], r["lang"], r["lang"], "own") for r in own_dev]
+    data.labels = tuple(sorted({r.label for r in data.train}))
+    data.files = list(folder.used)
+    return data
+
+
+TASKS = {"sentiment": sentiment_data, "intent": intent_data, "spam": spam_data, "language": language_data}

@@ -24,7 +24,7 @@ from scipy import sparse
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 class NotFittedError(RuntimeError):
@@ -66,12 +66,28 @@ def _network(n_inputs: int, n_hidden: int, n_wide: int, n_labels: int, dropout: 
     return WideAndDeep()
 
 
+def _ensemble(n_models: int, *args):
+    """``n_models`` networks whose logits are averaged (seed variance of a small MLP is about a point)."""
+    from torch import nn
+
+    class Ensemble(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.members = nn.ModuleList([_network(*args) for _ in range(n_models)])
+
+        def forward(self, x, wide=None):
+            return sum(member(x, wide) for member in self.members) / len(self.members)
+
+    return Ensemble()
+
+
 def _sparse_tensor(matrix: sparse.csr_matrix):
     import torch
 
     coo = matrix.tocoo()
     indices = torch.from_numpy(np.vstack([coo.row, coo.col]).astype(np.int64))
-    return torch.sparse_coo_tensor(indices, torch.from_numpy(coo.data.astype(np.float32)), coo.shape).coalesce()
+    values = torch.from_numpy(coo.data.astype(np.float32))
+    return torch.sparse_coo_tensor(indices, values, coo.shape, check_invariants=False).coalesce()
 
 
 class Head:
@@ -93,6 +109,8 @@ class Head:
         Size of the hashed n-gram space and the n-gram lengths.
     wide_lr_multiplier:
         Learning-rate multiple for the n-gram weights, each of which only a few rows update.
+    n_models:
+        Networks in the ensemble (seeds ``seed``, ``seed + 1``, …); their logits are averaged.
     seed:
         Seed of initialisation, dropout and shuffling.
     """
@@ -111,6 +129,7 @@ class Head:
         n_features: int = 2**19,
         ngram_range: tuple[int, int] = (2, 5),
         wide_lr_multiplier: float = 20.0,
+        n_models: int = 1,
         seed: int = 13,
     ) -> None:
         self.task = task
@@ -125,6 +144,7 @@ class Head:
         self.n_features = n_features
         self.ngram_range = tuple(ngram_range)
         self.wide_lr_multiplier = wide_lr_multiplier
+        self.n_models = n_models
         self.seed = seed
 
     # -- features ---------------------------------------------------------------------------------
@@ -168,37 +188,50 @@ class Head:
         weight = weight / weight.mean()
         ngrams, ngrams_cal = self._ngrams(texts), self._ngrams(texts_cal)
 
-        generator = torch.Generator().manual_seed(self.seed)
-        torch.manual_seed(self.seed)
         self.input_dim_ = int(X.shape[1])
-        self.network_ = _network(self.input_dim_, self.hidden, self.n_features if self.char_ngrams else 0, len(self.labels_), self.dropout)
-        self.network_.input_mean.copy_(torch.from_numpy(np.asarray(X, dtype=np.float32).mean(axis=0)))
-        self.network_.input_scale.copy_(torch.from_numpy(np.asarray(X, dtype=np.float32).std(axis=0) + 1e-6))
-        groups = [{"params": self.network_.deep.parameters()}]
-        if self.network_.wide is not None:
-            # sparse n-gram weights are touched only by the rows that contain them: they need a larger step
-            groups.append({"params": self.network_.wide.parameters(), "lr": self.learning_rate * self.wide_lr_multiplier, "weight_decay": 0.0})
-        optimiser = torch.optim.AdamW(groups, lr=self.learning_rate, weight_decay=self.weight_decay)
+        n_wide = self.n_features if self.char_ngrams else 0
+        torch.manual_seed(self.seed)  # seeds the initial weights of every member
+        self.network_ = _ensemble(self.n_models, self.input_dim_, self.hidden, n_wide, len(self.labels_), self.dropout)
         inputs = torch.from_numpy(np.asarray(X, dtype=np.float32))
+        for index, member in enumerate(self.network_.members):
+            self._fit_member(member, self.seed + index, inputs, target, weight, ngrams, X_cal, ngrams_cal, target_cal)
+        self.temperature_ = 1.0
+        self.temperature_ = fit_temperature(self._logits(X_cal, ngrams_cal), target_cal)
+        return self
+
+    def _fit_member(self, member, seed, inputs, target, weight, ngrams, X_cal, ngrams_cal, target_cal) -> None:
+        """AdamW on one network; keep the epoch with the lowest calibration-split loss."""
+        import torch
+
+        generator = torch.Generator().manual_seed(seed)
+        torch.manual_seed(seed)
+        member.input_mean.copy_(inputs.mean(dim=0))
+        member.input_scale.copy_(inputs.std(dim=0) + 1e-6)
+        groups = [{"params": member.deep.parameters()}]
+        if member.wide is not None:
+            # sparse n-gram weights are touched only by the rows that contain them: they need a larger step
+            groups.append({"params": member.wide.parameters(), "lr": self.learning_rate * self.wide_lr_multiplier, "weight_decay": 0.0})
+        optimiser = torch.optim.AdamW(groups, lr=self.learning_rate, weight_decay=self.weight_decay)
+        cal_inputs = torch.from_numpy(np.asarray(X_cal, dtype=np.float32))
+        cal_wide = _sparse_tensor(ngrams_cal) if ngrams_cal is not None else None
         best_loss, best_state = float("inf"), None
         for _ in range(self.epochs):
-            self.network_.train()
-            for batch in torch.randperm(len(y), generator=generator).split(self.batch_size):
+            member.train()
+            for batch in torch.randperm(len(target), generator=generator).split(self.batch_size):
                 wide = _sparse_tensor(ngrams[batch.numpy()]) if ngrams is not None else None
-                logits = self.network_(inputs[batch], wide)
+                logits = member(inputs[batch], wide)
                 loss = (torch.nn.functional.cross_entropy(logits, target[batch], reduction="none") * weight[batch]).mean()
                 optimiser.zero_grad()
                 loss.backward()
                 optimiser.step()
-            cal_logits = self._logits(X_cal, ngrams_cal)
+            member.eval()
+            with torch.inference_mode():
+                cal_logits = member(cal_inputs, cal_wide).numpy()
             cal_loss = -log_softmax(cal_logits, axis=1)[np.arange(len(target_cal)), target_cal].mean()
             if cal_loss < best_loss:
                 best_loss = cal_loss
-                best_state = {k: v.detach().clone() for k, v in self.network_.state_dict().items()}
-        self.network_.load_state_dict(best_state)
-        self.temperature_ = 1.0
-        self.temperature_ = fit_temperature(self._logits(X_cal, ngrams_cal), target_cal)
-        return self
+                best_state = {k: v.detach().clone() for k, v in member.state_dict().items()}
+        member.load_state_dict(best_state)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "network_"):
@@ -241,6 +274,7 @@ class Head:
             "n_features": self.n_features,
             "ngram_range": list(self.ngram_range),
             "wide_lr_multiplier": self.wide_lr_multiplier,
+            "n_models": self.n_models,
             "seed": self.seed,
         }
 
@@ -279,7 +313,8 @@ class Head:
         head.labels_ = list(config["labels"])
         head.input_dim_ = int(config["input_dim"])
         head.temperature_ = float(config["temperature"])
-        head.network_ = _network(head.input_dim_, head.hidden, head.n_features if head.char_ngrams else 0, len(head.labels_), head.dropout)
+        n_wide = head.n_features if head.char_ngrams else 0
+        head.network_ = _ensemble(head.n_models, head.input_dim_, head.hidden, n_wide, len(head.labels_), head.dropout)
         head.network_.load_state_dict(load_file(str(directory / "weights.safetensors")))
         head.network_.eval()
         return head

@@ -21,6 +21,7 @@ from triage.heads import Head
 from triage.language import LanguageIdentifier
 
 HEAD_TASKS = ("sentiment", "intent", "spam")
+LANGUAGE_HEAD = "language"
 
 
 class Stage(Protocol):
@@ -32,7 +33,7 @@ class LanguageStage:
         self.identifier = identifier or LanguageIdentifier()
 
     def predict(self, texts: Sequence[str], embeddings: np.ndarray) -> list[str]:
-        return self.identifier.predict(list(texts))
+        return self.identifier.predict(list(texts), embeddings)
 
 
 class HeadStage:
@@ -71,7 +72,8 @@ class Pipeline:
 
         models_dir = Path(models_dir) if models_dir else settings.models_dir()
         encoder = Encoder.load(encoder_dir)
-        stages: dict[str, Stage] = {"language": LanguageStage()}
+        language_head = Head.load(models_dir / LANGUAGE_HEAD)
+        stages: dict[str, Stage] = {"language": LanguageStage(LanguageIdentifier(head=language_head))}
         for task in HEAD_TASKS:
             stages[task] = HeadStage(Head.load(models_dir / task))
         pipeline = cls(encoder.encode, stages)

