@@ -71,6 +71,20 @@ def _scores_section(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _clustering_section(report: dict) -> str:
+    info = report.get("clustering")
+    if not info:
+        return ""
+    lines = ["## Clustering (dev)", "", f"Thresholds {info['chosen_on']}.", ""]
+    lines += ["| mode | ARI | V-measure | homogeneity | clusters |", "|---|---|---|---|---|"]
+    for mode in ("incremental", "batch"):
+        s = info[f"clinc150_val_{mode}"]
+        lines.append(f"| CLINC150 val, {mode} | {s['ari']:.3f} | {s['v_measure']:.3f} | {s['homogeneity']:.3f} | {s['clusters']} |")
+    lines += ["", "STS dev, score >= 4 as duplicate, average precision of cluster-space cosine: "
+              + ", ".join(f"{lang} {ap:.3f}" for lang, ap in info["sts_average_precision"].items()), ""]
+    return "\n".join(lines)
+
+
 def _versions_section(report: dict) -> str:
     lines = ["## Library versions", ""]
     lines += [f"- {name} {version}" for name, version in report["versions"].items()]
@@ -83,6 +97,7 @@ def write_model_card(models_dir: Path, report: dict) -> Path:
             _INTRO.format(command=report["command"], seconds=report["seconds"], machine=report["machine"]),
             _training_section(report),
             _scores_section(report),
+            _clustering_section(report),
             _versions_section(report),
         ]
     )

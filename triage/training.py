@@ -116,7 +116,7 @@ def evaluate_models(data_dir: str | Path, models_dir: str | Path | None = None, 
     return evaluation.format_table(scores) + "\n\n" + summary
 
 
-def train(data_dir: str | Path, models_dir: str | Path | None = None, tasks=ALL_TASKS, log=print) -> dict:
+def train(data_dir: str | Path, models_dir: str | Path | None = None, tasks=ALL_TASKS, clustering: bool = True, log=print) -> dict:
     """Train every head, save it under ``models_dir`` and write ``metrics.json`` and the model card."""
     started = time.time()
     models_dir = Path(models_dir) if models_dir else settings.models_dir()
@@ -142,6 +142,13 @@ def train(data_dir: str | Path, models_dir: str | Path | None = None, tasks=ALL_
             "temperature": head.temperature_,
             "seconds": round(time.time() - t0, 1),
         }
+    if clustering:
+        from triage.clustering.tuning import tune
+
+        log("clustering: fitting the space and choosing thresholds")
+        model, clustering_report = tune(folder, embed, log=log)
+        model.save(models_dir / "clustering", clustering_report)
+        report["clustering"] = clustering_report
     report["scores"] = evaluation.to_rows(all_scores)
     report["summary"] = evaluation.summary(all_scores)
     report["seconds"] = round(time.time() - started, 1)

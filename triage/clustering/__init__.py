@@ -1,0 +1,1 @@
+"""Near-duplicate clustering: recurring pain points across languages."""
