@@ -12,6 +12,8 @@ import logging
 import sys
 from typing import Callable, Sequence
 
+import numpy as np
+
 from triage.jsonl import InputError, Record, read_records, write_json_line
 
 CHUNK = 512  # messages per encoder call: big enough for length buckets, small enough for a live progress bar
@@ -71,6 +73,67 @@ def cmd_embed(args: argparse.Namespace) -> None:
     _run_in_chunks(records, args.quiet, process)
 
 
+def cmd_cluster(args: argparse.Namespace) -> None:
+    from triage.clustering.describe import describe
+    from triage.clustering.model import Clustering
+
+    records = read_records(args.file)
+    pipeline = _load_pipeline()
+    try:
+        clustering = Clustering.load()
+    except FileNotFoundError as error:
+        raise CommandError(str(error)) from error
+    texts = [r.text for r in records]
+    labels, embeddings = [], []
+    with _progress(len(records), args.quiet) as bar:  # one encoder pass: labels and vectors together
+        for start in range(0, len(records), CHUNK):
+            chunk_labels, chunk_embeddings = pipeline.label_and_embed(texts[start : start + CHUNK])
+            labels += chunk_labels
+            embeddings.append(chunk_embeddings)
+            bar.update(len(chunk_labels))
+    embeddings = np.vstack(embeddings)
+    languages = [label["language"] for label in labels]
+    if args.mode == "batch":
+        clusters = clustering.recluster(embeddings, texts, distance=args.threshold, languages=languages)[0]
+        duplicates = [None] * len(records)
+    else:
+        assignments = clustering.clusterer(args.threshold).add(embeddings, texts, languages)
+        clusters = [a.cluster for a in assignments]
+        duplicates = [a.duplicate for a in assignments]
+    if not args.summary:
+        for record, cluster, duplicate in zip(records, clusters, duplicates):
+            row = {**record.passthrough(), "cluster": cluster}
+            if duplicate is not None:
+                row["duplicate"] = duplicate
+            write_json_line(row)
+        return
+    summaries = describe(
+        clusters,
+        texts,
+        clustering.space.transform(embeddings, languages),
+        ids=[r.fields.get("id", r.line) for r in records],
+        languages=languages,
+        sentiments=[label["sentiment"]["label"] for label in labels],
+        intents=[label["intent"]["label"] for label in labels],
+        timestamps=[r.fields.get("received_at") or r.fields.get("created_at") for r in records],
+    )
+    print(format_summary(summaries[: args.top]))
+
+
+def format_summary(summaries) -> str:
+    header = f"{'cluster':<8} {'size':>4}  {'languages':<18} {'intent':<9} {'sentiment':<16} {'keywords':<34} representative"
+    lines = [header, "-" * len(header)]
+    for s in summaries:
+        languages = ",".join(f"{k}:{v}" for k, v in list(s.languages.items())[:4])
+        sentiment = ",".join(f"{k[:3]}:{v}" for k, v in s.sentiment.items())
+        text = " ".join(s.representative["text"].split())
+        lines.append(
+            f"{s.id:<8} {s.size:>4}  {languages:<18.18} {s.dominant_intent or '-':<9} {sentiment:<16.16} "
+            f"{', '.join(s.keywords):<34.34} {text[:70]}"
+        )
+    return "\n".join(lines)
+
+
 def cmd_train(args: argparse.Namespace) -> None:
     from triage.training import train
 
@@ -111,6 +174,16 @@ def build_parser() -> argparse.ArgumentParser:
         command = add(name, handler, help_text)
         command.add_argument("file", help="JSONL file with one {\"text\": ...} object per line, or - for stdin")
         command.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    cluster = add("cluster", cmd_cluster, "group near-duplicate messages (across languages) into clusters")
+    cluster.add_argument("file", help="JSONL file with one {\"text\": ...} object per line, or - for stdin")
+    cluster.add_argument("--summary", action="store_true", help="print the top clusters as a table instead of JSONL")
+    cluster.add_argument("--top", type=int, default=15, help="clusters in the --summary table (default 15)")
+    cluster.add_argument("--mode", choices=("incremental", "batch"), default="incremental",
+                         help="incremental: in arrival order (default); batch: re-cluster the whole file")
+    cluster.add_argument("--threshold", type=float, default=None,
+                         help="override the tuned setting (incremental: min cosine to join; batch: linkage distance)")
+    cluster.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
     train = add("train", cmd_train, "train the heads on the corpora folder and the project's labelled messages")
     train.add_argument("--data", required=True, help="folder of public corpora (e.g. ../shared/data)")

@@ -98,6 +98,26 @@ class Pipeline:
                 result[name] = output
         return results
 
+    def label_and_embed(self, texts: Sequence[str]) -> tuple[list[dict], np.ndarray]:
+        """Labels and embeddings from the same single encoder pass."""
+        texts = list(texts)
+        embeddings = self.encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+        return (self.predict(texts, embeddings) if texts else []), embeddings
+
+    def cluster(self, texts: Sequence[str], mode: str = "incremental", clustering=None) -> list[str]:
+        """Cluster ids for ``texts`` (in order): ``"incremental"`` or ``"batch"`` re-clustering."""
+        from triage.clustering.model import Clustering
+
+        clustering = clustering or Clustering.load()
+        texts = list(texts)
+        embeddings = self.encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+        languages = self.stages["language"].predict(texts, embeddings) if texts else []
+        if mode == "incremental":
+            return clustering.assign(embeddings, texts, languages)
+        if mode == "batch":
+            return clustering.recluster(embeddings, texts, languages=languages)[0]
+        raise ValueError(f"mode must be 'incremental' or 'batch', got {mode!r}")
+
     def label(self, texts: str | Sequence[str]) -> dict | list[dict]:
         """Language, sentiment, intent and spam for each text, from one encoder pass."""
         single = isinstance(texts, str)

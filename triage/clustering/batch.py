@@ -67,6 +67,7 @@ def recluster(
     previous: Sequence[str | None] | None = None,
     next_id: int = 1,
     max_rows: int = 20_000,
+    languages: Sequence[str | None] | None = None,
 ) -> tuple[list[str], int]:
     """Cluster ids for every message of a historical set (see the module docstring)."""
     if len(texts) == 0:
@@ -80,7 +81,8 @@ def recluster(
             f"batch re-clustering holds pairwise distances in memory: {len(representatives)} distinct messages "
             f"is over the limit of {max_rows}; re-cluster a recent window instead"
         )
-    labels_of_groups = agglomerate(space.transform(embeddings[representatives]), distance_threshold)
+    representative_languages = [languages[i] for i in representatives] if languages is not None else None
+    labels_of_groups = agglomerate(space.transform(embeddings[representatives], representative_languages), distance_threshold)
     labels = np.empty(len(texts), dtype=int)
     for label, members in zip(labels_of_groups, groups.values()):
         labels[members] = label

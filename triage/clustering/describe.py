@@ -1,8 +1,9 @@
 """What a cluster is about: size, representative message, keywords, languages, trend and mix.
 
 Keywords are class-based TF-IDF over the clusters' texts (each cluster one document), with a tokeniser
-that works for scripts without spaces: runs of Chinese characters and Japanese kana become character
-bigrams, everything else word tokens; handles, links and numbers are dropped.
+that works for scripts without spaces: runs of Chinese characters (hanzi, kanji) become character
+bigrams, katakana words stay whole, hiragana (Japanese grammar) is skipped, everything else is word
+tokens (Korean words included); handles, links and numbers are dropped.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from typing import Sequence
 import numpy as np
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\S+|[@#]\w+|\d[\d\-/:.,]*", re.UNICODE)
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\u3040-\u30ff]+")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]+")
+_KATAKANA_RUN = re.compile(r"[\u30a0-\u30ff]{2,}")
+_HIRAGANA = re.compile(r"[\u3040-\u309f]+")  # Japanese grammar endings: never keywords
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 # Frequent function words of the product's main languages; enough to keep them out of keywords.
 STOPWORDS = frozenset(
@@ -36,12 +39,13 @@ STOPWORDS = frozenset(
 
 
 def tokens(text: str) -> list[str]:
-    """Keyword candidates of one text (CJK as character bigrams)."""
+    """Keyword candidates of one text: Chinese characters as bigrams, katakana words whole."""
     text = _NOISE.sub(" ", text.lower())
     out: list[str] = []
-    for run in _CJK_RUN.findall(text):
+    for run in _HAN_RUN.findall(text):
         out += [run[i : i + 2] for i in range(len(run) - 1)] or [run]
-    text = _CJK_RUN.sub(" ", text)
+    out += _KATAKANA_RUN.findall(text)
+    text = _HIRAGANA.sub(" ", _KATAKANA_RUN.sub(" ", _HAN_RUN.sub(" ", text)))
     out += [w for w in _WORD.findall(text) if w not in STOPWORDS]
     return out
 

@@ -94,9 +94,13 @@ class IncrementalClusterer:
                 best, best_similarity = cluster, similarity
         return best, best_similarity
 
-    def add(self, embeddings: np.ndarray, texts: Sequence[str]) -> list[Assignment]:
-        """Assign each message (in order) and store it; returns one :class:`Assignment` per message."""
-        vectors = self.space.transform(embeddings)
+    def add(self, embeddings: np.ndarray, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> list[Assignment]:
+        """Assign each message (in order) and store it; returns one :class:`Assignment` per message.
+
+        ``languages`` (one code per message, e.g. from the language stage) centres each message on its
+        own language's mean; without it, the corpus mean is used.
+        """
+        vectors = self.space.transform(embeddings, languages)
         assignments = []
         for vector, text in zip(vectors, texts):
             vector = vector[None, :]
@@ -118,6 +122,24 @@ class IncrementalClusterer:
                 self._fingerprints.setdefault(key, cluster.id)
             assignments.append(Assignment(cluster.id, 1.0 if new else similarity, duplicate, new))
         return assignments
+
+    def restore(self, embeddings: np.ndarray, texts: Sequence[str], clusters: Sequence[str], languages=None) -> None:
+        """Load already-clustered messages in bulk (e.g. from storage after a restart), without re-assigning."""
+        vectors = self.space.transform(embeddings, languages)
+        for vector, text, cluster_id in zip(vectors, texts, clusters):
+            cluster = self.clusters.get(cluster_id)
+            if cluster is None:
+                cluster = self.clusters[cluster_id] = Cluster(cluster_id, np.zeros(len(vector), dtype=np.float64))
+            cluster.vector_sum += vector
+            cluster.size += 1
+            cluster.members.append(len(self._member_cluster))
+            self._member_cluster.append(cluster_id)
+            key = fingerprint(text)
+            if key is not None:
+                self._fingerprints.setdefault(key, cluster_id)
+        self._index.add(vectors)
+        numbers = [int(c[1:]) for c in self.clusters if c[1:].isdigit()]
+        self._next_id = max(numbers, default=0) + 1
 
     def cluster_of(self, position: int) -> str:
         return self._member_cluster[position]

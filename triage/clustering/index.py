@@ -2,8 +2,9 @@
 
 Below ``exact_limit`` vectors the search is an exact inner product in numpy. Past it, the vectors move
 into a faiss IVF index with 8-bit scalar quantisation (a quarter of float32's memory; 1,000,000 vectors
-of 384 dimensions take about 0.4 GB), trained on the vectors stored so far. Vectors are unit-normalised,
-so the inner product is the cosine similarity.
+of 384 dimensions take about 0.4 GB), trained on the vectors stored so far and re-trained each time
+the index has grown tenfold. Vectors are unit-normalised, so the inner product is the cosine similarity.
+Positions are insertion order, also across re-training (faiss keeps sequential ids).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class VectorIndex:
         self._buffer = np.zeros((1024, dimension), dtype=np.float32)  # grows by doubling
         self._count = 0
         self._faiss = None
+        self._rebuild_at = 0
 
     @property
     def _exact(self) -> np.ndarray:
@@ -50,6 +52,8 @@ class VectorIndex:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, self.dimension)
         if self._faiss is not None:
             self._faiss.add(vectors)
+            if self._faiss.ntotal >= self._rebuild_at:  # 10x bigger than when trained: re-train the lists
+                self._build_approximate(self._faiss.reconstruct_n(0, self._faiss.ntotal))
             return
         needed = self._count + len(vectors)
         if needed > len(self._buffer):
@@ -59,22 +63,22 @@ class VectorIndex:
         self._buffer[self._count : needed] = vectors
         self._count = needed
         if self._count > self.exact_limit:
-            self._build_approximate()
+            self._build_approximate(self._exact)
 
-    def _build_approximate(self) -> None:
+    def _build_approximate(self, vectors: np.ndarray) -> None:
         import faiss
 
-        n = len(self._exact)
+        n = len(vectors)
         n_lists = self.n_lists or int(min(8192, max(64, 4 * np.sqrt(n))))
         quantiser = faiss.IndexFlatIP(self.dimension)
         index = faiss.IndexIVFScalarQuantizer(
             quantiser, self.dimension, n_lists, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
         )
-        sample = self._exact[np.random.default_rng(0).choice(n, size=min(n, 64 * n_lists), replace=False)]
+        sample = vectors[np.sort(np.random.default_rng(0).choice(n, size=min(n, 64 * n_lists), replace=False))]
         index.train(sample)
-        index.add(self._exact)
+        index.add(vectors)
         index.nprobe = self.n_probe
-        self._faiss = index
+        self._faiss, self._rebuild_at = index, 10 * n
         self._buffer, self._count = np.zeros((0, self.dimension), dtype=np.float32), 0
 
     def search(self, queries: np.ndarray, k: int = 10) -> tuple[np.ndarray, np.ndarray]:

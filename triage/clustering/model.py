@@ -58,12 +58,11 @@ class Clustering:
             neighbours=self.config.neighbours,
         )
 
-    def assign(self, embeddings: np.ndarray, texts: Sequence[str], threshold: float | None = None) -> list[str]:
+    def assign(self, embeddings: np.ndarray, texts: Sequence[str], languages=None, threshold: float | None = None) -> list[str]:
         """Incremental clustering of a batch, in order (a fresh clusterer)."""
-        return [a.cluster for a in self.clusterer(threshold).add(embeddings, texts)]
+        return [a.cluster for a in self.clusterer(threshold).add(embeddings, texts, languages)]
 
-    def recluster(self, embeddings: np.ndarray, texts: Sequence[str], previous=None, next_id: int = 1, distance: float | None = None):
+    def recluster(self, embeddings: np.ndarray, texts: Sequence[str], previous=None, next_id: int = 1, distance: float | None = None, languages=None):
         """Batch re-clustering (ids stable against ``previous``); returns (ids, next free id number)."""
-        return recluster(
-            embeddings, texts, self.space, self.config.recluster_distance if distance is None else distance, previous, next_id
-        )
+        distance = self.config.recluster_distance if distance is None else distance
+        return recluster(embeddings, texts, self.space, distance, previous, next_id, languages=languages)
