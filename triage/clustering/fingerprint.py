@@ -16,7 +16,12 @@ import re
 import unicodedata
 
 _RETWEET = re.compile(r"^\s*(rt|via)\s+@\w+\s*:?\s*", re.IGNORECASE)
-_VARYING = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\S+|@\w+", re.UNICODE)
+_VARYING = re.compile(
+    r"https?://\S+|www\.\S+|\S+@\S+\.\S+|@\w+"
+    r"|\b[\w-]+(?:\.[\w-]+)+/\S*"  # bare links with a path: bit.ly/x, t.co/abc
+    r"|\b[\w-]+\.(?:com|net|org|ly|io|co|me|biz|info|xyz|site|link|shop|top)\b",  # bare domains
+    re.UNICODE | re.IGNORECASE,
+)
 MIN_NORMALISED_CHARS = 8  # shorter texts ("ok", "thanks!") are not treated as copies of each other
 
 
