@@ -134,6 +134,47 @@ def format_summary(summaries) -> str:
     return "\n".join(lines)
 
 
+def _load_brand(args: argparse.Namespace):
+    from triage.drafting.files import FileProblems
+    from triage.drafting.guidelines import load_guidelines
+    from triage.drafting.templates import load_templates
+
+    try:
+        return load_guidelines(args.guidelines), load_templates(args.templates)
+    except FileProblems as error:
+        raise InputError(error.problems) from None
+
+
+def cmd_draft(args: argparse.Namespace) -> None:
+    from triage.drafting.drafter import Drafter, Message
+
+    guidelines, templates = _load_brand(args)
+    records = read_records(args.file)
+    pipeline = _load_pipeline()
+    drafter = Drafter(guidelines, templates, pipeline.encode)
+
+    def process(chunk: list[Record]) -> list[dict]:
+        labels, embeddings = pipeline.label_and_embed([r.text for r in chunk])
+        out = []
+        for record, label, embedding in zip(chunk, labels, embeddings):
+            draft = drafter.draft(Message.from_record(record.fields, label, args.agent), embedding)
+            out.append({**record.passthrough(), **draft.to_dict()})
+        return out
+
+    _run_in_chunks(records, args.quiet, process)
+
+
+def cmd_check(args: argparse.Namespace) -> None:
+    from triage.drafting.validation import cross_check
+
+    guidelines, templates = _load_brand(args)
+    problems = cross_check(guidelines, templates, args.guidelines, args.templates)
+    if problems:
+        raise InputError(problems)
+    languages = sorted({lang for t in templates.values() for lang in t.languages})
+    print(f"ok: {args.guidelines} and {len(templates)} templates in {args.templates} ({', '.join(languages)})")
+
+
 def cmd_train(args: argparse.Namespace) -> None:
     from triage.training import train
 
@@ -184,6 +225,17 @@ def build_parser() -> argparse.ArgumentParser:
     cluster.add_argument("--threshold", type=float, default=None,
                          help="override the tuned setting (incremental: min cosine to join; batch: linkage distance)")
     cluster.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    draft = add("draft", cmd_draft, "draft an on-brand reply for each message, with a compliance report")
+    draft.add_argument("file", help="JSONL file with one {\"text\": ...} object per line, or - for stdin")
+    draft.add_argument("--guidelines", required=True, help="the brand's guidelines, e.g. guidelines/nimbus-mobile.yaml")
+    draft.add_argument("--templates", default="templates", help="folder of reply templates (default: templates)")
+    draft.add_argument("--agent", default=None, help="the reviewing agent's name for sign-offs")
+    draft.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    check = add("check", cmd_check, "validate guideline and template files; print located errors")
+    check.add_argument("--guidelines", required=True, help="the brand's guidelines file")
+    check.add_argument("--templates", default="templates", help="folder of reply templates (default: templates)")
 
     train = add("train", cmd_train, "train the heads on the corpora folder and the project's labelled messages")
     train.add_argument("--data", required=True, help="folder of public corpora (e.g. ../shared/data)")
