@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from collections import Counter, defaultdict
 
+from triage.clustering.model import Clustering
 from triage.datasets import PROJECT_ROOT, read_jsonl
 from triage.drafting.drafter import Drafter, Message
 from triage.drafting.guidelines import load_guidelines
@@ -46,7 +47,8 @@ def main() -> None:
     args = parser.parse_args()
 
     pipeline = Pipeline.load()
-    drafter = Drafter(load_guidelines(args.guidelines), load_templates(args.templates), pipeline.encode)
+    space = Clustering.load().space
+    drafter = Drafter(load_guidelines(args.guidelines), load_templates(args.templates), pipeline.encode, space=space)
 
     rows = read_jsonl(PROJECT_ROOT / "data" / "drafting" / "template-choice.jsonl")
     result = template_choice(drafter, pipeline, rows)

@@ -224,7 +224,11 @@ def test_draft_command_contract(tmp_path, capsys, monkeypatch):
                        "intent": {"label": "support", "scores": {"support": 0.9}}, "spam": {"label": "ham"}} for _ in texts]
             return labels, bag_of_words(texts)
 
+    def no_clustering(*args, **kwargs):
+        raise FileNotFoundError("no clustering model (test)")
+
     monkeypatch.setattr(cli, "_load_pipeline", lambda: FakePipeline())
+    monkeypatch.setattr("triage.clustering.model.Clustering.load", no_clustering)
     path = tmp_path / "in.jsonl"
     path.write_text(json.dumps({"id": "q1", "text": "where is my parcel AC-12345", "channel": "email", "author": "Ann Bell"}) + "\n")
     code = cli.main(["draft", str(path), "--guidelines", str(BRAND / "guidelines.yaml"), "--templates", str(BRAND / "templates"), "--agent", "Sam"])

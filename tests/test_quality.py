@@ -30,3 +30,27 @@ def test_spam_floor(summary):
 def test_intent_floors(summary):
     assert summary["own_intent_macro_f1"] >= 0.80
     assert summary["own_intent_min_language_macro_f1"] >= 0.70
+
+
+def test_template_choice_floor(pipeline):
+    """The drafting issue's bar on messages written for this check (not the templates' own examples)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from evaluate_drafting import template_choice
+
+    from triage.datasets import PROJECT_ROOT, read_jsonl
+    from triage.drafting.drafter import Drafter
+    from triage.drafting.guidelines import load_guidelines
+    from triage.drafting.templates import load_templates
+
+    from triage.clustering.model import Clustering
+
+    guidelines = load_guidelines(PROJECT_ROOT / "guidelines" / "nimbus-mobile.yaml")
+    drafter = Drafter(guidelines, load_templates(PROJECT_ROOT / "templates"), pipeline.encode, space=Clustering.load().space)
+    result = template_choice(drafter, pipeline, read_jsonl(PROJECT_ROOT / "data" / "drafting" / "template-choice.jsonl"))
+    total = result["total"]
+    assert total["n"] >= 150
+    assert total["top1"] / total["n"] >= 0.85
+    assert total["top3"] / total["n"] >= 0.95
