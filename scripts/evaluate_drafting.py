@@ -13,9 +13,9 @@ from __future__ import annotations
 import argparse
 from collections import Counter, defaultdict
 
-from triage.clustering.model import Clustering
 from triage.datasets import PROJECT_ROOT, read_jsonl
 from triage.drafting.drafter import Drafter, Message
+from triage.drafting.entities import extract
 from triage.drafting.guidelines import load_guidelines
 from triage.drafting.templates import load_templates
 from triage.pipeline import Pipeline
@@ -39,6 +39,15 @@ def template_choice(drafter: Drafter, pipeline: Pipeline, rows: list[dict]) -> d
     return {"per_language": per_language, "total": total, "misses": misses}
 
 
+def invented_values(draft: str | None, row: dict, guidelines) -> list[str]:
+    """Order numbers, e-mails, dates and amounts in a draft that the customer's side never supplied."""
+    if not draft:
+        return []
+    supplied = " ".join([row["text"], *(h.get("text", "") for h in row.get("history", []) or []), str(row.get("order_id", ""))])
+    found = extract(draft, (), guidelines.entities.get("order_id"))
+    return [f"{name}={value}" for name, value in found.items() if value not in supplied]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--guidelines", default=str(PROJECT_ROOT / "guidelines" / "nimbus-mobile.yaml"))
@@ -47,8 +56,7 @@ def main() -> None:
     args = parser.parse_args()
 
     pipeline = Pipeline.load()
-    space = Clustering.load().space
-    drafter = Drafter(load_guidelines(args.guidelines), load_templates(args.templates), pipeline.encode, space=space)
+    drafter = Drafter.with_clustering(load_guidelines(args.guidelines), load_templates(args.templates), pipeline.encode)
 
     rows = read_jsonl(PROJECT_ROOT / "data" / "drafting" / "template-choice.jsonl")
     result = template_choice(drafter, pipeline, rows)
@@ -64,19 +72,26 @@ def main() -> None:
     inbox = read_jsonl(PROJECT_ROOT / "data" / "samples" / "messages.jsonl")
     labels, embeddings = pipeline.label_and_embed([r["text"] for r in inbox])
     failures: Counter = Counter()
-    compliant = escalated = fallback = 0
+    compliant = escalated = fallback = skipped = drafted = 0
+    invented = []
     for row, label, embedding in zip(inbox, labels, embeddings):
         draft = drafter.draft(Message.from_record(row, label, agent_name="Sam Lee"), embedding)
+        invented += invented_values(draft.draft, row, drafter.guidelines)
         escalated += draft.escalation is not None
+        skipped += draft.skipped is not None
+        drafted += draft.draft is not None
         fallback += draft.fallback_language
-        compliant += draft.compliant
+        compliant += draft.compliant and draft.draft is not None
         for check in draft.compliance:
             if not check["passed"]:
                 failures[f"{check['rule']}: {check['detail']}"] += 1
-    print(f"\nsample inbox: {len(inbox)} messages, {compliant} drafts pass every rule "
-          f"({escalated} escalated to a human with no draft, {fallback} in the fallback language)")
+    print(f"\nsample inbox: {len(inbox)} messages: {drafted} drafted, {compliant} of them pass every rule, "
+          f"{escalated} escalated to a human and {skipped} spam with no draft; {fallback} in the fallback language")
     for reason, count in failures.most_common():
         print(f"  {count:3d} x {reason}")
+    print(f"values in drafts that are not in the message, its history or metadata: {len(invented)}")
+    for value in invented:
+        print("  invented:", value)
 
 
 if __name__ == "__main__":

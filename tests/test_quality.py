@@ -45,10 +45,8 @@ def test_template_choice_floor(pipeline):
     from triage.drafting.guidelines import load_guidelines
     from triage.drafting.templates import load_templates
 
-    from triage.clustering.model import Clustering
-
     guidelines = load_guidelines(PROJECT_ROOT / "guidelines" / "nimbus-mobile.yaml")
-    drafter = Drafter(guidelines, load_templates(PROJECT_ROOT / "templates"), pipeline.encode, space=Clustering.load().space)
+    drafter = Drafter.with_clustering(guidelines, load_templates(PROJECT_ROOT / "templates"), pipeline.encode)
     result = template_choice(drafter, pipeline, read_jsonl(PROJECT_ROOT / "data" / "drafting" / "template-choice.jsonl"))
     total = result["total"]
     assert total["n"] >= 150

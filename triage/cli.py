@@ -148,17 +148,14 @@ def _load_brand(args: argparse.Namespace):
 def cmd_draft(args: argparse.Namespace) -> None:
     from triage.drafting.drafter import Drafter, Message
 
-    from triage.clustering.model import Clustering
-
     guidelines, templates = _load_brand(args)
     records = read_records(args.file)
     pipeline = _load_pipeline()
     try:
-        space = Clustering.load().space
+        drafter = Drafter.with_clustering(guidelines, templates, pipeline.encode)
     except FileNotFoundError as error:  # templates still work on raw embeddings, just less sharply
         print(f"triage draft: {error}; comparing templates on raw embeddings", file=sys.stderr)
-        space = None
-    drafter = Drafter(guidelines, templates, pipeline.encode, space=space)
+        drafter = Drafter(guidelines, templates, pipeline.encode)
 
     def process(chunk: list[Record]) -> list[dict]:
         labels, embeddings = pipeline.label_and_embed([r.text for r in chunk])

@@ -47,6 +47,7 @@ class Message:
     sentiment: str | None = None
     intent: str | None = None
     intent_confidence: float = 0.0
+    spam: bool = False
     nps_score: int | None = None
     customer_name: str | None = None
     agent_name: str | None = None
@@ -61,8 +62,8 @@ class Message:
         customer = fields.get("customer") if isinstance(fields.get("customer"), dict) else {}
         author = fields.get("author")
         name = customer.get("name") or fields.get("customer_name")
-        if not name and isinstance(author, str) and author and not author.startswith("@"):
-            name = author  # a display name, not a handle
+        if not name and isinstance(author, str) and author and not re.search(r"[@/:]|\d{3}", author):
+            name = author  # a display name, not a handle, an address or an account number
         intent = labels.get("intent") or {}
         score = fields.get("nps_score")
         history = fields.get("history") if isinstance(fields.get("history"), list) else []
@@ -73,6 +74,7 @@ class Message:
             sentiment=(labels.get("sentiment") or {}).get("label"),
             intent=intent.get("label"),
             intent_confidence=float(max((intent.get("scores") or {"": 0.0}).values())),
+            spam=(labels.get("spam") or {}).get("label") == "spam",
             nps_score=int(score) if isinstance(score, (int, float)) and not isinstance(score, bool) else None,
             customer_name=name,
             agent_name=fields.get("agent") or agent_name,
@@ -93,6 +95,7 @@ class Draft:
     fallback_language: bool
     escalation: str | None = None
     missing_values: list[str] = field(default_factory=list)
+    skipped: str | None = None  # why there is no draft for a message that is not escalated (spam)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -119,7 +122,9 @@ class Drafter:
         Text -> unit embeddings (the pipeline's encoder); template examples and self-help questions are
         encoded once, here.
     self_help_threshold:
-        Minimum cosine between the message and an article's question to suggest that article.
+        Minimum cosine between the message and an article's question to suggest that article (raw e5
+        cosine; with ``space``, pass the clustering's join threshold: an article is suggested when the
+        message would join its question's cluster).
     space:
         Optional :class:`~triage.clustering.space.ClusterSpace`: templates are compared there (centred per
         language), which separates neighbouring topics far better than raw e5 cosines.
@@ -147,11 +152,21 @@ class Drafter:
         self._example_owner = np.array(owners)
         self._example_vectors = self._project(encode(examples), languages)
         self._template_ids = list(templates)
-        articles = [(a, q) for a in guidelines.self_help for qs in a.questions.values() for q in qs]
-        self._article_of_question = [a for a, _ in articles]
-        self._question_vectors = encode([q for _, q in articles]) if articles else np.zeros((0, 1))
+        articles = [(a, q, lang) for a in guidelines.self_help for lang, qs in a.questions.items() for q in qs]
+        self._article_of_question = [a for a, _, _ in articles]
+        self._question_vectors = (
+            self._project(encode([q for _, q, _ in articles]), [lang for _, _, lang in articles]) if articles else np.zeros((0, 1))
+        )
 
     # -- choosing ---------------------------------------------------------------------------------
+
+    @classmethod
+    def with_clustering(cls, guidelines: Guidelines, templates: dict[str, Template], encode, clustering=None) -> "Drafter":
+        """A drafter comparing in the clustering's space (loaded from ``models/clustering`` when not given)."""
+        from triage.clustering.model import Clustering
+
+        clustering = clustering or Clustering.load()
+        return cls(guidelines, templates, encode, clustering.config.join_threshold, clustering.space)
 
     def _project(self, embeddings: np.ndarray, languages) -> np.ndarray:
         return self.space.transform(embeddings, languages) if self.space is not None else embeddings
@@ -177,10 +192,10 @@ class Drafter:
             scores.append((template_id, score))
         return sorted(scores, key=lambda item: -item[1])
 
-    def _self_help(self, embedding: np.ndarray):
+    def _self_help(self, embedding: np.ndarray, language: str):
         if not len(self._article_of_question):
             return None
-        similarities = self._question_vectors @ embedding
+        similarities = self._question_vectors @ self._project(embedding[None, :], [language])[0]
         best = int(similarities.argmax())
         return self._article_of_question[best] if similarities[best] >= self.self_help_threshold else None
 
@@ -196,6 +211,9 @@ class Drafter:
 
     def draft(self, message: Message, embedding: np.ndarray) -> Draft:
         fallback = self.guidelines.fallback_language
+        if message.spam:
+            note = {"rule": "spam", "passed": True, "detail": "spam goes to the spam queue: no reply is drafted", "span": None, "text": None}
+            return Draft(None, None, 1.0, [], [note], True, fallback, False, skipped="spam")
         escalation = self._escalation(message.text)
         if escalation:
             language = message.language if message.language in self.guidelines.languages else fallback
@@ -264,7 +282,7 @@ class Drafter:
         """Assemble the draft, stepping down to shorter forms until it fits the channel's length."""
         channel = message.channel
         rules = self.guidelines.channel(channel)
-        article = self._self_help(embedding)
+        article = self._self_help(embedding, message.language)
         variables = self._variables(message, language, article)
         greeted_before = any(h.get("direction") == "out" for h in message.history)
         greeting_pattern = (voice.greeting if message.customer_name else voice.greeting_no_name).for_channel(channel)
