@@ -236,3 +236,44 @@ def test_draft_command_contract(tmp_path, capsys, monkeypatch):
     row = json.loads(capsys.readouterr().out)
     assert {"id", "draft", "template", "confidence", "alternatives", "compliance", "language"} <= set(row)
     assert row["id"] == "q1" and row["template"] == "delivery-delay" and row["draft"].startswith("Hi Ann Bell,")
+
+
+def test_spam_gets_no_draft(drafter):
+    result = draft(drafter, "my parcel has not arrived", spam=True)
+    assert result.draft is None and result.skipped == "spam"
+
+
+def test_names_are_never_taken_from_handles_or_addresses():
+    labels = {"language": "en"}
+    assert Message.from_record({"text": "x", "author": "@anna"}, labels).customer_name is None
+    assert Message.from_record({"text": "x", "author": "anna@example.com"}, labels).customer_name is None
+    assert Message.from_record({"text": "x", "author": "Anna Berg"}, labels).customer_name == "Anna Berg"
+    assert Message.from_record({"text": "x", "customer": {"name": "Bo"}, "author": "Anna"}, labels).customer_name == "Bo"
+
+
+SAMPLE_BRAND = Path(__file__).resolve().parents[1]
+
+
+def test_the_sample_brand_files_are_valid(capsys):
+    code = cli.main(["check", "--guidelines", str(SAMPLE_BRAND / "guidelines" / "nimbus-mobile.yaml"), "--templates", str(SAMPLE_BRAND / "templates")])
+    assert code == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "44 templates" in out and "de, en, es, fr, id, ja, ko, zh" in out
+
+
+@pytest.fixture(scope="module")
+def sample_drafter(pipeline):
+    return Drafter.with_clustering(
+        load_guidelines(SAMPLE_BRAND / "guidelines" / "nimbus-mobile.yaml"), load_templates(SAMPLE_BRAND / "templates"), pipeline.encode
+    )
+
+
+def test_sample_brand_drafts_in_the_customers_language_and_register(pipeline, sample_drafter):
+    text = "Seit heute Morgen komme ich nicht mehr in die Nimbus App, immer Fehler 503. Bestellung NM-2026-004512"
+    labels, embeddings = pipeline.label_and_embed([text])
+    record = {"text": text, "channel": "email", "customer": {"name": "Frau Berg"}}
+    result = sample_drafter.draft(Message.from_record(record, labels[0], "Sam Lee"), embeddings[0])
+    assert result.template == "login-problem" and result.language == "de" and not result.fallback_language
+    assert result.draft.startswith("Guten Tag Frau Berg,") and "Sam Lee" in result.draft
+    assert result.compliant, [c for c in result.compliance if not c["passed"]]
+    assert not re.search(r"\b(du|dich|dein)\b", result.draft)
