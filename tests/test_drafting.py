@@ -277,3 +277,16 @@ def test_sample_brand_drafts_in_the_customers_language_and_register(pipeline, sa
     assert result.draft.startswith("Guten Tag Frau Berg,") and "Sam Lee" in result.draft
     assert result.compliant, [c for c in result.compliance if not c["passed"]]
     assert not re.search(r"\b(du|dich|dein)\b", result.draft)
+
+
+def test_register_variants_follow_the_guidelines(drafter):
+    spec = TemplateFile(
+        id="hello", intent="other", description="x", examples={"de": ["hallo"]},
+        body={"de@formal": "Wie können wir Ihnen helfen?", "de@informal": "Wie können wir dir helfen?"},
+    )
+    template = Template(spec)
+    assert template.languages == ["de"]
+    assert template.render("de", {}, formality="formal") == "Wie können wir Ihnen helfen?"
+    assert template.render("de", {}, formality="informal") == "Wie können wir dir helfen?"
+    with pytest.raises(ValueError, match="language@formal or language@informal"):
+        TemplateFile(id="x", intent="other", description="x", examples={"de": ["a"]}, body={"de@polite": "a"})

@@ -229,7 +229,7 @@ class Drafter:
         alternatives = [{"template": t, "score": round(s, 4)} for t, s in ranking[1:3]]
 
         language = message.language
-        use_fallback = language not in template.spec.body or language not in self.guidelines.languages
+        use_fallback = not template.has_language(language) or language not in self.guidelines.languages
         if use_fallback:
             language = fallback
         voice = self.guidelines.voice(language)
@@ -294,7 +294,7 @@ class Drafter:
         forms = [(False, False), (True, False), (True, True)] if rules.max_length > 400 else [(True, True)]
         for short, compact in forms:
             try:
-                body = template.render(language, variables, short=short)
+                body = template.render(language, variables, short=short, formality=voice.formality)
             except TemplateError as error:
                 body = f"[template error: {error}]"
             parts = [body]

@@ -45,9 +45,13 @@ class TemplateFile(BaseModel):
                 ENVIRONMENT.parse(text)
             except TemplateSyntaxError as error:
                 raise ValueError(f"body {language}: Jinja syntax error on its line {error.lineno}: {error.message}") from None
-        missing = set(self.short) - set(self.body)
+        bases = {key.split("@")[0] for key in self.body}
+        missing = {key for key in self.short if key.split("@")[0] not in bases}
         if missing:
             raise ValueError(f"short text for {sorted(missing)} without a body in that language")
+        for key in [*self.body, *self.short]:
+            if "@" in key and key.split("@", 1)[1] not in ("formal", "informal"):
+                raise ValueError(f"{key!r}: a register variant is written language@formal or language@informal")
         if not any(self.examples.values()):
             raise ValueError("at least one example message is needed to choose this template")
         return self
@@ -104,7 +108,10 @@ class Template:
 
     @property
     def languages(self) -> list[str]:
-        return sorted(self.spec.body)
+        return sorted({key.split("@")[0] for key in self.spec.body})
+
+    def has_language(self, language: str) -> bool:
+        return language in self.languages
 
     @cached_property
     def _compiled(self) -> dict[str, object]:
@@ -112,8 +119,18 @@ class Template:
         compiled.update({f"short:{k}": ENVIRONMENT.from_string(v) for k, v in self.spec.short.items()})
         return compiled
 
-    def render(self, language: str, variables: dict, short: bool = False) -> str:
-        key = f"short:{language}" if short and language in self.spec.short else f"body:{language}"
+    def _key(self, language: str, short: bool, formality: str | None) -> str:
+        """The text to use: a register variant (``de@informal``) when the brand wants that register."""
+        for kind in (["short", "body"] if short else ["body"]):
+            texts = self.spec.short if kind == "short" else self.spec.body
+            for candidate in ([f"{language}@{formality}"] if formality else []) + [language]:
+                if candidate in texts:
+                    return f"{kind}:{candidate}"
+        variants = sorted(k for k in self.spec.body if k.startswith(language + "@"))
+        return f"body:{variants[0]}" if variants else f"body:{language}"
+
+    def render(self, language: str, variables: dict, short: bool = False, formality: str | None = None) -> str:
+        key = self._key(language, short, formality)
         try:
             text = self._compiled[key].render(**variables)
         except SecurityError as error:

@@ -25,12 +25,13 @@ def cross_check(guidelines: Guidelines, templates: dict[str, Template], guidelin
         problems.append(f"{templates_dir}: no template has a body in the fallback language {guidelines.fallback_language!r}")
     for template in templates.values():
         where = template.path or template.id
-        for language in template.spec.body:
+        for key in template.spec.body:
+            language = key.split("@")[0]
             if language not in guidelines.languages:
                 problems.append(f"{where}: body -> {language}: the guidelines have no voice for {language!r}")
             for short in (False, True):
                 try:
-                    template.render(language, SAMPLE_VARIABLES, short=short)
+                    template.render(language, SAMPLE_VARIABLES, short=short, formality=key.split("@")[1] if "@" in key else None)
                 except TemplateError as error:
                     problems.append(f"{where}: body -> {language}: {error}")
     return problems
