@@ -1,0 +1,1 @@
+"""The HTTP service: one feedback repository behind a FastAPI application."""

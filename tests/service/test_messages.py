@@ -1,0 +1,117 @@
+"""Ingestion through the HTTP interface: idempotency, durability, limits and the one error shape."""
+
+import pytest
+
+MESSAGE = {"channel": "twitter", "external_id": "1789", "text": "Wo ist mein Paket? Bestellung NM-2026-004512", "author": "@anna"}
+
+
+def test_ingest_stores_and_triages(client):
+    response = client.post("/messages", json=MESSAGE)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["created"] is True
+    message = body["message"]
+    assert message["status"] == "triaged" and message["language"] == "de" and message["cluster_id"] == "c000001"
+    assert client.get(f"/messages/{message['id']}").json()["draft"]["template"] == "delivery-delay"
+
+
+def test_same_channel_and_external_id_is_stored_once(client):
+    first = client.post("/messages", json=MESSAGE).json()
+    second = client.post("/messages", json={**MESSAGE, "text": "edited copy"}).json()
+    assert second["created"] is False and second["message"]["id"] == first["message"]["id"]
+    assert second["message"]["text"] == MESSAGE["text"]
+    assert client.fake_engine.calls == 1  # the duplicate is not triaged again
+    other_channel = client.post("/messages", json={**MESSAGE, "channel": "facebook"}).json()
+    assert other_channel["created"] is True
+
+
+def test_batch(client):
+    batch = {"messages": [{**MESSAGE, "external_id": str(i)} for i in range(5)] + [MESSAGE]}
+    results = client.post("/messages/batch", json=batch).json()["results"]
+    assert [r["created"] for r in results] == [True] * 5 + [True]
+    again = client.post("/messages/batch", json=batch).json()["results"]
+    assert [r["created"] for r in again] == [False] * 6
+
+
+def test_a_message_is_kept_when_triage_fails(client):
+    def broken(messages):
+        raise RuntimeError("model crashed")
+
+    client.fake_engine.triage = broken
+    response = client.post("/messages", json={**MESSAGE, "external_id": "survivor"})
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert "model crashed" not in response.text  # internals are logged, not returned
+    client.fake_engine.triage = lambda messages: None
+    kept = client.post("/messages", json={**MESSAGE, "external_id": "survivor"}).json()
+    assert kept["created"] is False and kept["message"]["status"] == "received"  # stored; a worker triages it
+
+
+def _error(response, status, code):
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"status", "code", "message", "details"}
+    assert body["error"]["status"] == status and body["error"]["code"] == code
+    return body["error"]
+
+
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({**MESSAGE, "text": ""}, "text"),
+        ({**MESSAGE, "text": "   "}, "text"),
+        ({**MESSAGE, "channel": "pigeon"}, "channel"),
+        ({**MESSAGE, "mood": "angry"}, "mood"),
+        ({**MESSAGE, "nps_score": 11}, "nps_score"),
+        ({k: v for k, v in MESSAGE.items() if k != "external_id"}, "external_id"),
+    ],
+)
+def test_bad_fields_get_a_422_in_the_error_shape(client, payload, field):
+    error = _error(client.post("/messages", json=payload), 422, "validation_error")
+    assert any(field in detail["loc"] for detail in error["details"])
+
+
+def test_oversized_text_and_batch_get_413(client):
+    _error(client.post("/messages", json={**MESSAGE, "text": "x" * 20_001}), 413, "text_too_long")
+    batch = {"messages": [{**MESSAGE, "external_id": str(i)} for i in range(501)]}
+    _error(client.post("/messages/batch", json=batch), 413, "batch_too_large")
+
+
+def test_invalid_json_and_utf8_get_400(client):
+    _error(client.post("/messages", content=b'{"channel": "twitter", "text": "caf\xe9"', headers={"content-type": "application/json"}), 400, "invalid_json")
+    _error(client.post("/messages", content=b"not json", headers={"content-type": "application/json"}), 400, "invalid_json")
+
+
+def test_unknown_route_and_message(client):
+    _error(client.get("/messages/999"), 404, "not_found")
+    _error(client.get("/nowhere"), 404, "not_found")
+
+
+def test_postgres_ingest_is_idempotent(pg_client):
+    first = pg_client.post("/messages", json=MESSAGE)
+    assert first.status_code == 201, first.text
+    second = pg_client.post("/messages", json=MESSAGE).json()
+    assert second["created"] is False and second["message"]["id"] == first.json()["message"]["id"]
+
+
+def test_end_to_end_with_the_real_pipeline_on_postgres(postgres_url, pipeline):
+    """A German message is stored, labelled, clustered and drafted in German by the real models."""
+    from fastapi.testclient import TestClient
+
+    from service.engine import TriageEngine
+    from service.main import create_app
+    from service.settings import Settings
+
+    settings = Settings(database_url=postgres_url)
+    engine = TriageEngine.load(settings.guidelines, settings.templates, pipeline=pipeline)
+    with TestClient(create_app(settings, engine=engine)) as client:
+        outage = {"channel": "email", "external_id": "<a1@example.com>", "author": "Jonas Weber",
+                  "text": "Seit heute Morgen komme ich nicht mehr in die Nimbus App, immer nur Fehler 503. Bitte helfen Sie mir."}
+        message = client.post("/messages", json=outage).json()["message"]
+        assert message["status"] == "triaged" and message["language"] == "de"
+        assert message["labels"]["intent"]["label"] == "support"
+        assert message["draft"]["language"] == "de" and message["draft"]["template"] == "login-problem"
+        assert message["draft"]["draft"].startswith("Guten Tag Jonas Weber,")
+        same_problem = {"channel": "twitter", "external_id": "42", "text": "Nimbus app login broken, error 503 all morning"}
+        assert client.post("/messages", json=same_problem).json()["message"]["cluster_id"] == message["cluster_id"]
