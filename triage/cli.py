@@ -179,6 +179,45 @@ def cmd_check(args: argparse.Namespace) -> None:
     print(f"ok: {args.guidelines} and {len(templates)} templates in {args.templates} ({', '.join(languages)})")
 
 
+def cmd_ingest(args: argparse.Namespace) -> None:
+    from service.db import make_engine, make_sessionmaker, migrate
+    from service.engine import TriageEngine
+    from service.ingest import read_messages
+    from service.repository import store
+    from service.settings import Settings
+
+    settings = Settings(**({"database_url": args.database_url} if args.database_url else {}))
+    messages = read_messages(args.file)
+    database = make_engine(settings.database_url)
+    migrate(database)
+    engine = TriageEngine.load(settings.guidelines, settings.templates, pipeline=_load_pipeline())
+    with make_sessionmaker(database)() as session:
+        engine.restore(session)
+        with _progress(len(messages), args.quiet) as bar:
+            for start in range(0, len(messages), CHUNK):
+                chunk = messages[start : start + CHUNK]
+                stored = [(line, own_id, *store(session, m)) for line, own_id, m in chunk]
+                engine.triage([m for _, _, m, created in stored if created])
+                session.commit()
+                for line, own_id, message, created in stored:
+                    write_json_line({"line": line, "input_id": own_id, "id": message.id, "channel": message.channel,
+                                     "external_id": message.external_id,
+                                     "created": created, "status": message.status, "language": message.language,
+                                     "cluster": message.cluster_id})
+                bar.update(len(chunk))
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from service.main import create_app
+    from service.settings import Settings
+
+    settings = Settings(**({"database_url": args.database_url} if args.database_url else {}))
+    print(f"serving on http://{args.host}:{args.port} (docs at /docs), database {settings.database_url}", file=sys.stderr)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+
+
 def cmd_train(args: argparse.Namespace) -> None:
     from triage.training import train
 
@@ -240,6 +279,16 @@ def build_parser() -> argparse.ArgumentParser:
     check = add("check", cmd_check, "validate guideline and template files; print located errors")
     check.add_argument("--guidelines", required=True, help="the brand's guidelines file")
     check.add_argument("--templates", default="templates", help="folder of reply templates (default: templates)")
+
+    ingest = add("ingest", cmd_ingest, "store and triage messages from a JSONL or CSV file (idempotent by channel + external_id)")
+    ingest.add_argument("file", help="JSONL or .csv file of messages (channel, external_id, text, ...)")
+    ingest.add_argument("--database-url", default=None, help="default: $DATABASE_URL or sqlite:///triage.db")
+    ingest.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+    serve = add("serve", cmd_serve, "run the HTTP API (SQLite, the bundled models and the sample brand by default)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--database-url", default=None, help="default: $DATABASE_URL or sqlite:///triage.db")
 
     train = add("train", cmd_train, "train the heads on the corpora folder and the project's labelled messages")
     train.add_argument("--data", required=True, help="folder of public corpora (e.g. ../shared/data)")
