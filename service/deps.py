@@ -24,6 +24,10 @@ def get_engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
+def get_webhook(request: Request):
+    return request.app.state.webhook
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 EngineDep = Annotated[Engine, Depends(get_engine)]

@@ -85,13 +85,23 @@ class TriageEngine:
             message.triaged_at = utcnow()
 
 
+def process(session: Session, engine: Engine, messages: Sequence[Message]) -> None:
+    """Triage (labels, cluster, draft), then route (priority, queue, agent), then commit."""
+    from service.routing import route_messages
+
+    if not messages:
+        return
+    engine.triage(messages)
+    route_messages(session, messages)
+    session.commit()
+
+
 def triage_pending(session: Session, engine: Engine, batch: int = 256) -> int:
-    """Triage every stored, untriaged message; returns how many. Safe to run from a worker."""
+    """Triage and route every stored, untriaged message; returns how many. Safe to run from a worker."""
     done = 0
     while True:
         messages = pending(session, batch)
         if not messages:
             return done
-        engine.triage(messages)
-        session.commit()
+        process(session, engine, messages)
         done += len(messages)

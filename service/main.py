@@ -6,14 +6,20 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+import logging
+
 from service import errors
+from service.auth import ensure_admin, new_token
+from service.webhook import Webhook
 from service.db import make_engine, make_sessionmaker, migrate
-from service.routes import messages
+from service.routes import messages, review, users
 from service.settings import Settings
 
+log = logging.getLogger("triage.service")
 
-def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
-    """The application. ``engine`` (the triage engine) is loaded in the lifespan unless given (tests)."""
+
+def create_app(settings: Settings | None = None, engine=None, webhook=None) -> FastAPI:
+    """The application. ``engine`` (the triage engine) and ``webhook`` are built from settings unless given (tests)."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -22,6 +28,13 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
         migrate(database)
         app.state.settings = settings
         app.state.sessionmaker = make_sessionmaker(database)
+        app.state.webhook = webhook or Webhook(settings.webhook_url)
+        admin_token = settings.admin_token
+        if not admin_token:
+            admin_token = new_token()
+            log.warning("no TRIAGE_ADMIN_TOKEN set; this run's manager token is %s", admin_token)
+        with app.state.sessionmaker() as session:
+            ensure_admin(session, admin_token)
         if engine is not None:
             app.state.engine = engine
         else:
@@ -36,6 +49,8 @@ def create_app(settings: Settings | None = None, engine=None) -> FastAPI:
     app = FastAPI(title="triage", summary="Multilingual feedback triage and response assistant", lifespan=lifespan)
     errors.install(app)
     app.include_router(messages.router)
+    app.include_router(review.router)
+    app.include_router(users.router)
 
     @app.get("/health", tags=["meta"])
     def health() -> dict:

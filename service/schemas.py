@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -71,6 +72,14 @@ class MessagePublic(BaseModel):
     labels: dict | None
     cluster_id: str | None
     draft: dict | None
+    priority: int | None = None
+    priority_reasons: list | None = None
+    queue: str | None = None
+    assigned_to: int | None = None
+    review_status: str | None = None
+    reply_text: str | None = None
+    rejection_reason: str | None = None
+    first_response_at: datetime | None = None
 
 
 class IngestResult(BaseModel):
@@ -80,3 +89,52 @@ class IngestResult(BaseModel):
 
 class BatchResult(BaseModel):
     results: list[IngestResult]
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(min_length=3, max_length=255, pattern=r"^[^@\s]+@[^@\s]+$")
+    role: Literal["manager", "community_manager", "agent"]
+    teams: list[str] = []
+    languages: list[str] = []
+    capacity: int = Field(default=10, ge=0, le=1000)
+
+
+class UserPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    name: str
+    email: str
+    role: str
+    teams: list[str]
+    languages: list[str]
+    capacity: int
+    available: bool
+
+
+class UserCreated(BaseModel):
+    user: UserPublic
+    token: str  # shown once
+
+
+class Availability(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    available: bool
+
+
+class Approval(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reply_text: str | None = Field(default=None, min_length=1, max_length=20_000)  # an edited reply; default: the draft
+
+
+class Rejection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class LabelCorrection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    sentiment: Literal["negative", "neutral", "positive"] | None = None
+    intent: Literal["sales", "support", "marketing", "other"] | None = None
+    spam: Literal["spam", "ham"] | None = None

@@ -20,3 +20,5 @@ class Settings(BaseSettings):
     templates: Path = PROJECT_ROOT / "templates"
     max_text_chars: int = 20_000  # documented limit: longer messages are refused with 413
     max_batch: int = 500  # documented limit: larger batches are refused with 413
+    admin_token: str | None = None  # TRIAGE_ADMIN_TOKEN: a manager with this token is created at start-up
+    webhook_url: str | None = None  # TRIAGE_WEBHOOK_URL: where approved replies are posted

@@ -13,8 +13,14 @@ from service.models import utcnow
 from service.settings import Settings
 
 
+ADMIN_TOKEN = "admin-test-token"
+
+
 class FakeEngine:
-    """Stands in for the triage engine: deterministic labels, one cluster, a canned draft."""
+    """Stands in for the triage engine: deterministic labels, one cluster, a canned draft.
+
+    Words in the text steer it: "Paket" -> German, "buy" -> sales, "WIN" -> spam, "angry" -> negative.
+    """
 
     def __init__(self) -> None:
         self.calls = 0
@@ -23,17 +29,37 @@ class FakeEngine:
         self.calls += 1
         for message in messages:
             message.language = "de" if "Paket" in message.text else "en"
-            message.labels = {"language": message.language, "intent": {"label": "support"}}
+            message.labels = {
+                "language": message.language,
+                "intent": {"label": "sales" if "buy" in message.text else "support"},
+                "sentiment": {"label": "negative" if "angry" in message.text else "neutral"},
+                "spam": {"label": "spam" if "WIN" in message.text else "ham"},
+            }
             message.cluster_id = "c000001"
             message.draft = {"draft": f"Reply to {message.external_id}", "template": "delivery-delay"}
             message.status = "triaged"
             message.triaged_at = utcnow()
 
 
+class RecordingWebhook:
+    def __init__(self) -> None:
+        self.sent: list[dict] = []
+        self.fail = False
+
+    def send(self, payload: dict) -> None:
+        from service.webhook import WebhookError
+
+        if self.fail:
+            raise WebhookError("the outgoing webhook failed: connection refused")
+        self.sent.append(payload)
+
+
 def _client(url: str):
-    engine = FakeEngine()
-    app = create_app(Settings(database_url=url), engine=engine)
-    return TestClient(app, raise_server_exceptions=False), engine
+    engine, webhook = FakeEngine(), RecordingWebhook()
+    app = create_app(Settings(database_url=url, admin_token=ADMIN_TOKEN), engine=engine, webhook=webhook)
+    client = TestClient(app, raise_server_exceptions=False, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    client.webhook = webhook
+    return client, engine
 
 
 @pytest.fixture

@@ -103,9 +103,11 @@ def test_end_to_end_with_the_real_pipeline_on_postgres(postgres_url, pipeline):
     from service.main import create_app
     from service.settings import Settings
 
-    settings = Settings(database_url=postgres_url)
+    from tests.service.conftest import ADMIN_TOKEN
+
+    settings = Settings(database_url=postgres_url, admin_token=ADMIN_TOKEN)
     engine = TriageEngine.load(settings.guidelines, settings.templates, pipeline=pipeline)
-    with TestClient(create_app(settings, engine=engine)) as client:
+    with TestClient(create_app(settings, engine=engine), headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}) as client:
         outage = {"channel": "email", "external_id": "<a1@example.com>", "author": "Jonas Weber",
                   "text": "Seit heute Morgen komme ich nicht mehr in die Nimbus App, immer nur Fehler 503. Bitte helfen Sie mir."}
         message = client.post("/messages", json=outage).json()["message"]
@@ -113,5 +115,6 @@ def test_end_to_end_with_the_real_pipeline_on_postgres(postgres_url, pipeline):
         assert message["labels"]["intent"]["label"] == "support"
         assert message["draft"]["language"] == "de" and message["draft"]["template"] == "login-problem"
         assert message["draft"]["draft"].startswith("Guten Tag Jonas Weber,")
+        assert message["queue"] == "support" and message["review_status"] == "pending"
         same_problem = {"channel": "twitter", "external_id": "42", "text": "Nimbus app login broken, error 503 all morning"}
         assert client.post("/messages", json=same_problem).json()["message"]["cluster_id"] == message["cluster_id"]
