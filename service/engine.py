@@ -6,8 +6,10 @@ One encoder pass per message feeds the labels, the cluster assignment and the dr
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -45,6 +47,43 @@ class TriageEngine:
         engine.clusterer = clustering.clusterer()
         engine.lock = threading.Lock()  # the clusterer's state is shared by request threads
         return engine
+
+    def reload_brand(self, session: Session, guidelines_path, templates_dir) -> None:
+        """Rebuild the drafter from the latest managed versions (files where the API holds none).
+
+        Template examples are embedded through the on-disk cache, so only changed examples are encoded.
+        """
+        from triage import settings as triage_settings
+        from triage.drafting.drafter import Drafter
+        from triage.drafting.files import load_model
+        from triage.drafting.guidelines import Guidelines, load_guidelines
+        from triage.drafting.templates import load_template, load_templates
+        from triage.embedding_cache import EmbeddingCache
+
+        from service.models import Document
+
+        def newest(kind: str) -> dict[str, Document]:
+            rows = session.scalars(select(Document).where(Document.kind == kind).order_by(Document.version))
+            return {row.name: row for row in rows}  # later versions overwrite earlier ones
+
+        with tempfile.TemporaryDirectory() as folder:
+            guidelines = load_guidelines(guidelines_path)
+            managed = newest("guidelines").get(Path(guidelines_path).stem)
+            if managed is not None:
+                path = Path(folder) / "guidelines.yaml"
+                path.write_text(managed.content, encoding="utf-8")
+                guidelines = load_model(path, Guidelines)
+            templates = load_templates(templates_dir)
+            for name, document in newest("template").items():
+                path = Path(folder) / f"{name}.yaml"
+                path.write_text(document.content, encoding="utf-8")
+                templates[name] = load_template(path)
+        cache = EmbeddingCache(triage_settings.triage_home() / "embeddings.sqlite", f"{triage_settings.ENCODER_NAME}|query: ")
+        encode = lambda texts: cache.encode(texts, self.pipeline.encode)  # noqa: E731
+        drafter = Drafter.with_clustering(guidelines, templates, encode, self.clustering)
+        drafter.encode = self.pipeline.encode  # messages themselves are not cached
+        with self.lock:
+            self.drafter = drafter
 
     def restore(self, session: Session) -> int:
         """Reload the clusters of already-triaged messages (after a restart), without re-encoding them."""

@@ -12,7 +12,7 @@ from service import errors
 from service.auth import ensure_admin, new_token
 from service.webhook import Webhook
 from service.db import make_engine, make_sessionmaker, migrate
-from service.routes import documents, messages, review, users
+from service.routes import documents, messages, metrics, review, users
 from service.settings import Settings
 
 log = logging.getLogger("triage.service")
@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None, engine=None, webhook=None) -> F
     app.include_router(review.router)
     app.include_router(users.router)
     app.include_router(documents.router)
+    app.include_router(metrics.router)
 
     @app.get("/health", tags=["meta"])
     def health() -> dict:

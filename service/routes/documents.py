@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from service import documents
 from service.auth import Manager, Reviewer
-from service.deps import SessionDep
+from service.deps import EngineDep, SessionDep, SettingsDep
 from service.errors import ApiError
 from service.routing import latest
 
@@ -40,10 +40,19 @@ class VersionPublic(BaseModel):
 
 
 @router.put("/{kind}/{name}", response_model=DocumentPublic)
-def save_document(kind: str, name: str, session: SessionDep, manager: Manager,
+def save_document(kind: str, name: str, session: SessionDep, manager: Manager, engine: EngineDep, settings: SettingsDep,
                   content: str = Body(..., media_type="text/plain")) -> DocumentPublic:
-    """Validate and store a new version (422 with located problems when it does not validate)."""
-    return DocumentPublic.model_validate(documents.save(session, kind, name, content, manager))
+    """Validate and store a new version (422 with located problems when it does not validate).
+
+    A new guidelines or template version takes effect for the next drafts; rules apply at once."""
+    document = documents.save(session, kind, name, content, manager)
+    _apply(kind, session, engine, settings)
+    return DocumentPublic.model_validate(document)
+
+
+def _apply(kind: str, session, engine, settings) -> None:
+    if kind in ("guidelines", "template") and hasattr(engine, "reload_brand"):
+        engine.reload_brand(session, settings.guidelines, settings.templates)
 
 
 @router.get("/{kind}/{name}", response_model=DocumentPublic)
@@ -60,5 +69,8 @@ def list_versions(kind: str, name: str, session: SessionDep, user: Reviewer) -> 
 
 
 @router.post("/{kind}/{name}/rollback/{version}", response_model=DocumentPublic)
-def rollback_document(kind: str, name: str, version: int, session: SessionDep, manager: Manager) -> DocumentPublic:
-    return DocumentPublic.model_validate(documents.rollback(session, kind, name, version, manager))
+def rollback_document(kind: str, name: str, version: int, session: SessionDep, manager: Manager, engine: EngineDep,
+                      settings: SettingsDep) -> DocumentPublic:
+    document = documents.rollback(session, kind, name, version, manager)
+    _apply(kind, session, engine, settings)
+    return DocumentPublic.model_validate(document)

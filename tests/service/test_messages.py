@@ -118,3 +118,17 @@ def test_end_to_end_with_the_real_pipeline_on_postgres(postgres_url, pipeline):
         assert message["queue"] == "support" and message["review_status"] == "pending"
         same_problem = {"channel": "twitter", "external_id": "42", "text": "Nimbus app login broken, error 503 all morning"}
         assert client.post("/messages", json=same_problem).json()["message"]["cluster_id"] == message["cluster_id"]
+
+        # a manager edits the template through the API: the next draft uses the new version
+        from pathlib import Path
+
+        import yaml
+
+        path = Path(__file__).resolve().parents[2] / "templates" / "login-problem.yaml"
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec["body"]["de"] = "Es tut uns leid! Die Störung ist bekannt (Version 2 der Vorlage)."
+        saved = client.put("/documents/template/login-problem", content=yaml.safe_dump(spec, allow_unicode=True, sort_keys=False),
+                           headers={"content-type": "text/plain"})
+        assert saved.status_code == 200, saved.text
+        again = {**outage, "external_id": "<a2@example.com>", "text": "Ich kann mich nicht in die Nimbus App einloggen, Fehler 503."}
+        assert "Version 2 der Vorlage" in client.post("/messages", json=again).json()["message"]["draft"]["draft"]

@@ -102,3 +102,17 @@ def test_agent_going_offline_returns_open_messages_to_the_queue(client, people):
     assert client.put(f"/users/{ben['id']}/availability", json={"available": False}, headers=ada["headers"]).status_code == 403
     client.put(f"/users/{ben['id']}/availability", json={"available": False})
     assert client.get(f"/messages/{message['id']}").json()["assigned_to"] is None  # nobody left: back in the queue
+
+
+def test_nps_first_response_and_detractor_alerts(client, people):
+    for i, score in enumerate([10, 9, 8, 3, 0]):
+        ingest(client, f"nps{i}", f"survey answer {i}", nps_score=score)
+    nps = client.get("/metrics/nps", headers=people["cm"]["headers"]).json()
+    assert nps == {"responses": 5, "promoters": 2, "passives": 1, "detractors": 2, "nps": 0.0}
+    alerts = client.get("/metrics/detractor-alerts").json()
+    assert sorted(m["nps_score"] for m in alerts) == [0, 3]
+    answered = alerts[0]
+    client.post(f"/messages/{answered['id']}/approve", json={}, headers=people["cm"]["headers"])
+    assert len(client.get("/metrics/detractor-alerts").json()) == 1
+    frt = client.get("/metrics/first-response").json()
+    assert frt["answered"] == 1 and frt["median_seconds"] >= 0

@@ -25,6 +25,9 @@ ENDPOINTS = [
     ("GET", "/documents/rules/default", None, {CM, M}),
     ("GET", "/documents/rules/default/versions", None, {CM, M}),
     ("POST", "/documents/rules/default/rollback/1", None, {M}),
+    ("GET", "/metrics/nps", None, {CM, M}),
+    ("GET", "/metrics/first-response", None, {CM, M}),
+    ("GET", "/metrics/detractor-alerts", None, {CM, M}),
 ]
 
 
