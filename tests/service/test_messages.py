@@ -132,3 +132,34 @@ def test_end_to_end_with_the_real_pipeline_on_postgres(postgres_url, pipeline):
         assert saved.status_code == 200, saved.text
         again = {**outage, "external_id": "<a2@example.com>", "text": "Ich kann mich nicht in die Nimbus App einloggen, Fehler 503."}
         assert "Version 2 der Vorlage" in client.post("/messages", json=again).json()["message"]["draft"]["draft"]
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    max_leaves=12,
+)
+BODIES = st.one_of(
+    JSON_VALUES,
+    st.fixed_dictionaries({"channel": st.sampled_from(["twitter", "email", "x"]), "external_id": st.text(max_size=5),
+                           "text": st.text(max_size=20)}, optional={"nps_score": JSON_VALUES, "customer": JSON_VALUES}),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=BODIES)
+def test_bad_input_never_gets_a_500(client, body):
+    for path in ("/messages", "/messages/batch"):
+        response = client.post(path, json=body)
+        assert response.status_code < 500, response.text
+        if response.status_code >= 400:
+            assert set(response.json()["error"]) == {"status", "code", "message", "details"}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=40))
+def test_arbitrary_bytes_never_get_a_500(client, raw):
+    response = client.post("/messages", content=raw, headers={"content-type": "application/json"})
+    assert response.status_code < 500 and response.status_code in (201, 400, 422), response.text
