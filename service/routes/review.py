@@ -16,6 +16,7 @@ from service.errors import ApiError
 from service.models import Correction, Message, utcnow
 from service.schemas import Approval, LabelCorrection, MessagePublic, Rejection
 from service.webhook import Webhook, WebhookError
+from triage.drafting.templates import PLACEHOLDER
 
 router = APIRouter(tags=["review"])
 WebhookDep = Annotated[Webhook, Depends(get_webhook)]
@@ -51,6 +52,10 @@ def approve(message_id: int, body: Approval, session: SessionDep, user: Reviewer
     reply = body.reply_text or (message.draft or {}).get("draft")
     if not reply:
         raise ApiError(422, "validation_error", "this message has no draft: send reply_text")
+    reply = reply.replace("[agent.name]", user.name)  # the person who approves signs the reply
+    missing = sorted(set(PLACEHOLDER.findall(reply)))
+    if missing:
+        raise ApiError(422, "missing_values", f"fill in {', '.join(f'[{m}]' for m in missing)} before sending: send reply_text")
     now = utcnow()
     message.reply_text, message.reviewed_by, message.reviewed_at = reply, user.id, now
     message.review_status = "approved"

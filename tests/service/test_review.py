@@ -116,3 +116,13 @@ def test_nps_first_response_and_detractor_alerts(client, people):
     assert len(client.get("/metrics/detractor-alerts").json()) == 1
     frt = client.get("/metrics/first-response").json()
     assert frt["answered"] == 1 and frt["median_seconds"] >= 0
+
+
+def test_approval_signs_with_the_reviewer_and_refuses_unfilled_values(client, people):
+    message = ingest(client, "p1", "Wo ist mein Paket?")
+    engine_draft = "Hallo, Ihre Bestellung [order_id] ist unterwegs. ^[agent.name]"
+    blocked = client.post(f"/messages/{message['id']}/approve", json={"reply_text": engine_draft}, headers=people["cm"]["headers"])
+    assert blocked.status_code == 422 and blocked.json()["error"]["code"] == "missing_values" and "[order_id]" in blocked.text
+    filled = engine_draft.replace("[order_id]", "NM-2026-004512")
+    sent = client.post(f"/messages/{message['id']}/approve", json={"reply_text": filled}, headers=people["cm"]["headers"]).json()
+    assert sent["reply_text"].endswith("^Carla") and client.webhook.sent[-1]["reply"].endswith("^Carla")
