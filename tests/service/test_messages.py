@@ -137,7 +137,7 @@ def test_end_to_end_with_the_real_pipeline_on_postgres(postgres_url, pipeline):
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
     max_leaves=12,
 )
