@@ -15,6 +15,22 @@ from service.db import make_engine, make_sessionmaker, migrate
 from service.routes import documents, messages, metrics, review, users
 from service.settings import Settings
 
+
+def seed(session, engine, path) -> int:
+    """Ingest the sample inbox into an empty database (the demo's sample data)."""
+    from sqlalchemy import func, select
+
+    from service.engine import process
+    from service.ingest import read_messages
+    from service.models import Message
+    from service.repository import store
+
+    if session.scalar(select(func.count()).select_from(Message)):
+        return 0
+    stored = [store(session, message)[0] for _, _, message in read_messages(str(path))]
+    process(session, engine, stored)
+    return len(stored)
+
 log = logging.getLogger("triage.service")
 
 
@@ -43,6 +59,11 @@ def create_app(settings: Settings | None = None, engine=None, webhook=None) -> F
             app.state.engine = TriageEngine.load(settings.guidelines, settings.templates)
             with app.state.sessionmaker() as session:
                 app.state.engine.restore(session)
+        if settings.seed_samples:
+            with app.state.sessionmaker() as session:
+                seeded = seed(session, app.state.engine, settings.samples)
+                if seeded:
+                    log.warning("ingested %d sample messages from %s", seeded, settings.samples)
         yield
         database.dispose()
 

@@ -22,3 +22,5 @@ class Settings(BaseSettings):
     max_batch: int = 500  # documented limit: larger batches are refused with 413
     admin_token: str | None = None  # TRIAGE_ADMIN_TOKEN: a manager with this token is created at start-up
     webhook_url: str | None = None  # TRIAGE_WEBHOOK_URL: where approved replies are posted
+    seed_samples: bool = False  # TRIAGE_SEED_SAMPLES: ingest the sample inbox into an empty database at start-up
+    samples: Path = PROJECT_ROOT / "data" / "samples" / "messages.jsonl"

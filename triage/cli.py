@@ -213,7 +213,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from service.main import create_app
     from service.settings import Settings
 
-    settings = Settings(**({"database_url": args.database_url} if args.database_url else {}))
+    overrides = {"database_url": args.database_url} if args.database_url else {}
+    settings = Settings(**overrides, seed_samples=not args.no_samples)
     print(f"serving on http://{args.host}:{args.port} (docs at /docs), database {settings.database_url}", file=sys.stderr)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
 
@@ -289,6 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--database-url", default=None, help="default: $DATABASE_URL or sqlite:///triage.db")
+    serve.add_argument("--no-samples", action="store_true", help="do not ingest the sample inbox into an empty database")
 
     train = add("train", cmd_train, "train the heads on the corpora folder and the project's labelled messages")
     train.add_argument("--data", required=True, help="folder of public corpora (e.g. ../shared/data)")

@@ -163,3 +163,17 @@ def test_bad_input_never_gets_a_500(client, body):
 def test_arbitrary_bytes_never_get_a_500(client, raw):
     response = client.post("/messages", content=raw, headers={"content-type": "application/json"})
     assert response.status_code < 500 and response.status_code in (201, 400, 422), response.text
+
+
+def test_the_sample_inbox_seeds_an_empty_database(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from service.main import create_app
+    from service.settings import Settings
+    from tests.service.conftest import ADMIN_TOKEN, FakeEngine
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'seed.db'}", admin_token=ADMIN_TOKEN, seed_samples=True)
+    for _ in range(2):  # the second start finds data and adds nothing
+        with TestClient(create_app(settings, engine=FakeEngine()), headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}) as client:
+            pending = client.get("/review", params={"limit": 500}).json()
+            assert len(pending) == 80
