@@ -36,19 +36,21 @@ def review_list(session: SessionDep, user: AnyUser, queue: str | None = None, li
     return [MessagePublic.model_validate(m) for m in session.scalars(query)]
 
 
-def _pending(session, message_id: int) -> Message:
+def _pending(session, message_id: int, allowed=("pending",)) -> Message:
     message = session.get(Message, message_id)
     if message is None:
         raise ApiError(404, "not_found", f"no message with id {message_id}")
-    if message.review_status != "pending":
-        raise ApiError(409, "conflict", f"message {message_id} is {message.review_status}, not pending review")
+    if message.review_status not in allowed:
+        raise ApiError(409, "conflict", f"message {message_id} is {message.review_status}, not {' or '.join(allowed)}")
     return message
 
 
 @router.post("/messages/{message_id}/approve", response_model=MessagePublic)
 def approve(message_id: int, body: Approval, session: SessionDep, user: Reviewer, webhook: WebhookDep) -> MessagePublic:
-    """Approve the draft (or an edited reply) and send it out through the outgoing webhook."""
-    message = _pending(session, message_id)
+    """Approve the draft (or an edited reply) and send it out through the outgoing webhook.
+
+    An approved reply whose sending failed (502) can be approved again to retry."""
+    message = _pending(session, message_id, allowed=("pending", "approved"))
     reply = body.reply_text or (message.draft or {}).get("draft")
     if not reply:
         raise ApiError(422, "validation_error", "this message has no draft: send reply_text")

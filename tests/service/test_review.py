@@ -70,6 +70,9 @@ def test_edited_reply_and_failing_webhook(client, people):
     assert failed.status_code == 502 and failed.json()["error"]["code"] == "webhook_failed"
     stored = client.get(f"/messages/{message['id']}").json()
     assert stored["review_status"] == "approved" and stored["reply_text"] == "Edited reply"  # kept for a retry
+    client.webhook.fail = False
+    retried = client.post(f"/messages/{message['id']}/approve", json={"reply_text": "Edited reply"}, headers=people["cm"]["headers"])
+    assert retried.json()["review_status"] == "sent" and client.webhook.sent[-1]["reply"] == "Edited reply"
 
 
 def test_reject_with_a_reason(client, people):
