@@ -181,7 +181,7 @@ def cmd_check(args: argparse.Namespace) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> None:
     from service.db import make_engine, make_sessionmaker, migrate
-    from service.engine import TriageEngine
+    from service.engine import TriageEngine, process
     from service.ingest import read_messages
     from service.repository import store
     from service.settings import Settings
@@ -197,13 +197,12 @@ def cmd_ingest(args: argparse.Namespace) -> None:
             for start in range(0, len(messages), CHUNK):
                 chunk = messages[start : start + CHUNK]
                 stored = [(line, own_id, *store(session, m)) for line, own_id, m in chunk]
-                engine.triage([m for _, _, m, created in stored if created])
-                session.commit()
+                process(session, engine, [m for _, _, m, created in stored if created])  # triage, then route
                 for line, own_id, message, created in stored:
                     write_json_line({"line": line, "input_id": own_id, "id": message.id, "channel": message.channel,
-                                     "external_id": message.external_id,
-                                     "created": created, "status": message.status, "language": message.language,
-                                     "cluster": message.cluster_id})
+                                     "external_id": message.external_id, "created": created, "status": message.status,
+                                     "language": message.language, "cluster": message.cluster_id,
+                                     "queue": message.queue, "priority": message.priority})
                 bar.update(len(chunk))
 
 

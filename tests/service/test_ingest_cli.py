@@ -28,6 +28,7 @@ def test_csv_ingest_is_idempotent(tmp_path, fake_engine, capsys):
     assert cli.main(["ingest", str(path), "--database-url", url]) == 0
     first = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["created"] for r in first] == [True, True] and first[1]["language"] == "de"
+    assert [r["queue"] for r in first] == ["support", "support"] and all(r["priority"] for r in first)
     assert cli.main(["ingest", str(path), "--database-url", url]) == 0
     again = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["created"] for r in again] == [False, False] and [r["id"] for r in again] == [r["id"] for r in first]
