@@ -27,7 +27,7 @@ import numpy as np
 from triage.drafting.compliance import DraftContext, check_draft
 from triage.drafting.entities import extract
 from triage.drafting.guidelines import Guidelines, LanguageVoice
-from triage.drafting.templates import Template, TemplateError, sanitise_quote
+from triage.drafting.templates import PLACEHOLDER, Template, TemplateError, sanitise_quote
 
 # Chosen by leave-one-out over the sample brand's template examples (each example ranked against the
 # others), never on data/drafting/template-choice.jsonl, which is only reported.
@@ -314,7 +314,7 @@ class Drafter:
                 break
 
         context = DraftContext(language, channel, message.sentiment, intent, greeted_before, greeting, sign_off)
-        missing = sorted(set(re.findall(r"\[(customer\.name|agent\.name|order_id|email|date|amount|faq\.link|faq\.title)\]", text)))
+        missing = sorted(set(PLACEHOLDER.findall(text)))
         return text, context, missing
 
     @staticmethod
