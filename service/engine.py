@@ -53,7 +53,6 @@ class TriageEngine:
 
         Template examples are embedded through the on-disk cache, so only changed examples are encoded.
         """
-        from triage import settings as triage_settings
         from triage.drafting.drafter import Drafter
         from triage.drafting.files import load_model
         from triage.drafting.guidelines import Guidelines, load_guidelines
@@ -78,7 +77,7 @@ class TriageEngine:
                 path = Path(folder) / f"{name}.yaml"
                 path.write_text(document.content, encoding="utf-8")
                 templates[name] = load_template(path)
-        cache = EmbeddingCache(triage_settings.triage_home() / "embeddings.sqlite", f"{triage_settings.ENCODER_NAME}|query: ")
+        cache = EmbeddingCache.for_encoder(self.pipeline.encoder.prefix)
         encode = lambda texts: cache.encode(texts, self.pipeline.encode)  # noqa: E731
         drafter = Drafter.with_clustering(guidelines, templates, encode, self.clustering)
         drafter.encode = self.pipeline.encode  # messages themselves are not cached

@@ -1,48 +1,40 @@
-"""Batch ingestion from files (``triage ingest FILE``): JSONL or CSV, through the same storage and triage
+"""Batch ingestion from files (``triage ingest FILE``): JSONL or CSV (with a header row), through the same storage and triage
 as the HTTP API, with every bad row reported as ``FILE:LINE: field: problem`` before anything is stored."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Iterator
 
 from pydantic import ValidationError
 
 from service.schemas import MessageCreate
-from triage.jsonl import InputError
+from triage.jsonl import InputError, decode_object
 
 CSV_FIELDS = ("id", "channel", "external_id", "text", "author", "thread_id", "received_at", "nps_score")
 
 
 def _rows(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
-    raw = path.read_bytes()
+    raw = path.read_bytes().removeprefix(b"\xef\xbb\xbf")  # tolerate a UTF-8 byte-order mark
+    if path.suffix.lower() != ".csv":
+        for number, line in enumerate(raw.splitlines(), start=1):
+            if line.strip():
+                yield number, *decode_object(line)
+        return
     try:
-        content = raw.decode("utf-8-sig")
+        content = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        yield line, None, "not valid UTF-8"
+        yield raw[: error.start].count(b"\n") + 1, None, "not valid UTF-8"
         return
-    if path.suffix.lower() == ".csv":
-        reader = csv.DictReader(io.StringIO(content))
-        unknown = set(reader.fieldnames or []) - set(CSV_FIELDS)
-        if unknown:
-            yield 1, None, f"unknown CSV columns {sorted(unknown)}; expected some of {list(CSV_FIELDS)}"
-            return
-        for row in reader:
-            yield reader.line_num, {k: v for k, v in row.items() if v not in ("", None)}, None
+    reader = csv.DictReader(io.StringIO(content))
+    unknown = set(reader.fieldnames or []) - set(CSV_FIELDS)
+    if unknown:
+        yield 1, None, f"unknown CSV columns {sorted(unknown)}; expected some of {list(CSV_FIELDS)}"
         return
-    for number, line in enumerate(content.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield number, None, f"not valid JSON: {error.msg} at column {error.colno}"
-            continue
-        yield number, value, None if isinstance(value, dict) else "expected a JSON object"
+    for row in reader:
+        yield reader.line_num, {k: v for k, v in row.items() if v not in ("", None)}, None
 
 
 def read_messages(source: str) -> list[tuple[int, object, MessageCreate]]:

@@ -22,6 +22,13 @@ class EmbeddingCache:
         with self._connect() as db:
             db.execute("CREATE TABLE IF NOT EXISTS embedding (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
 
+    @classmethod
+    def for_encoder(cls, prefix: str) -> "EmbeddingCache":
+        """The project's cache for the current encoder and prompt prefix, in ``$TRIAGE_HOME``."""
+        from triage import settings
+
+        return cls(settings.triage_home() / "embeddings.sqlite", f"{settings.ENCODER_NAME}|{prefix}")
+
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path)
 

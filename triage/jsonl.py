@@ -39,7 +39,8 @@ class Record:
         return {key: value for key, value in self.fields.items() if key != "text"}
 
 
-def _problem(raw: bytes) -> tuple[dict | None, str | None]:
+def decode_object(raw: bytes) -> tuple[dict | None, str | None]:
+    """One JSONL line as a dict, or the problem with it (UTF-8, JSON, not an object)."""
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -50,6 +51,13 @@ def _problem(raw: bytes) -> tuple[dict | None, str | None]:
         return None, f"not valid JSON: {error.msg} at column {error.colno}"
     if not isinstance(value, dict):
         return None, f"expected a JSON object with a \"text\" field, got {type(value).__name__}"
+    return value, None
+
+
+def _problem(raw: bytes) -> tuple[dict | None, str | None]:
+    value, problem = decode_object(raw)
+    if problem:
+        return None, problem
     if "text" not in value:
         return None, "missing required field \"text\""
     if not isinstance(value["text"], str):

@@ -19,6 +19,8 @@ from typing import Literal, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from triage import nps
+
 SPAM_QUEUE = "spam"
 URGENT_WORDS = (
     "urgent", "asap", "immediately", "emergency", "right now", "dringend", "sofort", "notfall", "urgente",
@@ -73,9 +75,7 @@ class Facts:
 
     @property
     def nps_category(self) -> str | None:
-        if self.nps_score is None:
-            return None
-        return "detractor" if self.nps_score <= 6 else "passive" if self.nps_score <= 8 else "promoter"
+        return nps.category(self.nps_score)
 
 
 @dataclass

@@ -94,7 +94,7 @@ def _cached_embedder():
     from triage.encoder.encoder import Encoder
 
     encoder = Encoder.load()
-    cache = EmbeddingCache(settings.triage_home() / "embeddings.sqlite", f"{settings.ENCODER_NAME}|{encoder.prefix}")
+    cache = EmbeddingCache.for_encoder(encoder.prefix)
     return lambda texts: cache.encode(texts, encoder.encode)
 
 

@@ -11,6 +11,8 @@ from service.auth import Reviewer
 from service.deps import SessionDep
 from service.models import Message
 from service.schemas import MessagePublic
+from triage.nps import DETRACTOR_MAX
+from triage.nps import summary as nps_summary
 
 router = APIRouter(prefix="/metrics", tags=["metrics"])
 
@@ -21,14 +23,7 @@ def nps(session: SessionDep, user: Reviewer, since: datetime | None = None) -> d
     query = select(Message.nps_score).where(Message.nps_score.is_not(None))
     if since:
         query = query.where(Message.received_at >= since)
-    scores = list(session.scalars(query))
-    promoters = sum(s >= 9 for s in scores)
-    detractors = sum(s <= 6 for s in scores)
-    n = len(scores)
-    return {
-        "responses": n, "promoters": promoters, "passives": n - promoters - detractors, "detractors": detractors,
-        "nps": round(100 * (promoters - detractors) / n, 1) if n else None,
-    }
+    return nps_summary(session.scalars(query))
 
 
 @router.get("/first-response")
@@ -46,5 +41,5 @@ def first_response(session: SessionDep, user: Reviewer) -> dict:
 @router.get("/detractor-alerts", response_model=list[MessagePublic])
 def detractor_alerts(session: SessionDep, user: Reviewer) -> list[MessagePublic]:
     """Unanswered survey answers from detractors (0-6), newest first."""
-    query = select(Message).where(Message.nps_score <= 6, Message.first_response_at.is_(None)).order_by(Message.received_at.desc())
+    query = select(Message).where(Message.nps_score <= DETRACTOR_MAX, Message.first_response_at.is_(None)).order_by(Message.received_at.desc())
     return [MessagePublic.model_validate(m) for m in session.scalars(query)]

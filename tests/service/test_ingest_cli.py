@@ -43,3 +43,14 @@ def test_bad_rows_are_located_and_nothing_is_stored(tmp_path, fake_engine, capsy
     assert "in.jsonl:2: channel:" in err and "in.jsonl:3: mood:" in err and "in.jsonl:4: not valid JSON" in err
     assert "Traceback" not in err
     assert fake_engine.calls == 0
+
+
+def test_jsonl_with_a_byte_order_mark_and_a_bad_utf8_line(tmp_path, fake_engine, capsys):
+    good = tmp_path / "bom.jsonl"
+    good.write_bytes(b'\xef\xbb\xbf{"channel": "chat", "external_id": "b1", "text": "hello"}\n')
+    assert cli.main(["ingest", str(good), "--database-url", f"sqlite:///{tmp_path / 'db.sqlite'}"]) == 0
+    capsys.readouterr()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'{"channel": "chat", "external_id": "b2", "text": "ok"}\n{"channel": "chat", "external_id": "b3", "text": "caf\xe9"}\n')
+    assert cli.main(["ingest", str(bad), "--database-url", f"sqlite:///{tmp_path / 'db.sqlite'}"]) == 1
+    assert "bad.jsonl:2: not valid UTF-8" in capsys.readouterr().err

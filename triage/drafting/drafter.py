@@ -24,7 +24,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from triage.drafting.compliance import DraftContext, check_draft
+from triage import nps
+from triage.drafting.compliance import Check, DraftContext, check_draft
 from triage.drafting.entities import extract
 from triage.drafting.guidelines import Guidelines, LanguageVoice
 from triage.drafting.templates import PLACEHOLDER, Template, TemplateError, sanitise_quote
@@ -101,12 +102,6 @@ class Draft:
         return dict(self.__dict__)
 
 
-def nps_category(score: int | None) -> str | None:
-    if score is None:
-        return None
-    return "detractor" if score <= 6 else "passive" if score <= 8 else "promoter"
-
-
 def _initials(name: str | None) -> str | None:
     return "".join(part[0].upper() for part in name.split() if part) if name else None
 
@@ -175,7 +170,7 @@ class Drafter:
         """Templates with their scores, best first."""
         similarities = self._example_vectors @ self._project(embedding[None, :], [message.language])[0]
         playbook = None
-        category = nps_category(message.nps_score)
+        category = nps.category(message.nps_score)
         if category:
             playbook = getattr(self.guidelines.nps, category).template
         scores = []
@@ -212,14 +207,13 @@ class Drafter:
     def draft(self, message: Message, embedding: np.ndarray) -> Draft:
         fallback = self.guidelines.fallback_language
         if message.spam:
-            note = {"rule": "spam", "passed": True, "detail": "spam goes to the spam queue: no reply is drafted", "span": None, "text": None}
-            return Draft(None, None, 1.0, [], [note], True, fallback, False, skipped="spam")
+            note = Check("spam", True, "spam goes to the spam queue: no reply is drafted")
+            return Draft(None, None, 1.0, [], [note.to_dict()], True, fallback, False, skipped="spam")
         escalation = self._escalation(message.text)
         if escalation:
             language = message.language if message.language in self.guidelines.languages else fallback
-            note = {"rule": "escalation", "passed": True, "detail": f"{escalation}: handed to a human, no draft",
-                    "span": None, "text": None}
-            return Draft(None, None, 1.0, [], [note], True, language, False, escalation)
+            note = Check("escalation", True, f"{escalation}: handed to a human, no draft")
+            return Draft(None, None, 1.0, [], [note.to_dict()], True, language, False, escalation)
 
         ranking = self.rank(message, embedding)
         top = np.array([s for _, s in ranking[:5]])
